@@ -1,0 +1,127 @@
+"""The Python API: every CLI command is a thin wrapper over a function here.
+
+>>> import vcf_kg
+>>> vcf_kg.build()                                   # ontology + data -> dist/
+>>> vcf_kg.query("shared-complications").display_rows()
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .paths import ProjectPaths, project_paths
+from .results import Results
+
+Report = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def build(paths: ProjectPaths | None = None, *, validate: bool = True, report: Report = _quiet):
+    """Build, check, and (only if everything passes) release. Returns the BuildResult."""
+    from .build import build_graph
+    from .errors import BuildError
+    from .release import write_release
+    from .validate import validate_graph
+
+    paths = paths or project_paths()
+    report("loading ontology and curated data; building the graph")
+    result = build_graph(paths)
+    if validate:
+        report("validating (SHACL shapes, QC queries)")
+        violations = validate_graph(result.graph, paths, result.curated)
+        if violations:
+            raise BuildError("validation failed; the previous release is untouched:\n  "
+                             + "\n  ".join(str(v) for v in violations))
+    report(f"writing the release to {paths.dist}")
+    write_release(result.graph, paths.dist, result.counts, result.version,
+                  sorted(s.iri for s in result.curated.sources.values()), report)
+    return result
+
+
+def validate(paths: ProjectPaths | None = None, *, reasoner: bool = True, report: Report = _quiet):
+    """Validate the built release: SHACL, QC queries and (by default) the OWL reasoner."""
+    from rdflib import Graph
+
+    from .curation import load_curated
+    from .errors import CurationError
+    from .ontology import Ontology
+    from .release import release_file
+    from .validate import validate_graph
+    from .store import EmbeddedStore
+
+    paths = paths or project_paths()
+    nt = release_file(paths.dist, "nt")
+    EmbeddedStore(nt)  # raises NotBuiltError with the right hint
+    graph = Graph().parse(nt, format="nt")
+    try:
+        curated = load_curated(paths, Ontology.load(paths.ontology))
+    except CurationError:
+        curated = None  # the release is checked anyway; rows just can't be named
+    report("SHACL shapes and QC queries" + (", then the OWL reasoner (HermiT)" if reasoner else ""))
+    return validate_graph(graph, paths, curated, release_file(paths.dist, "owl") if reasoner else None)
+
+
+def open_store(paths: ProjectPaths | None = None):
+    """The embedded store holding the built release."""
+    from .release import release_file
+    from .store import EmbeddedStore
+
+    paths = paths or project_paths()
+    return EmbeddedStore(release_file(paths.dist, "nt"))
+
+
+def catalogue(paths: ProjectPaths | None = None):
+    from .queries import Catalogue
+
+    return Catalogue((paths or project_paths()).queries)
+
+
+def query(ref: str, params: dict[str, str] | None = None, *, store=None, paths: ProjectPaths | None = None,
+          stdin_text: str | None = None) -> Results:
+    """Run a named query (or a .rq file path, or '-' with stdin_text) with parameters bound as RDF terms."""
+    paths = paths or project_paths()
+    q = catalogue(paths).resolve(ref, stdin_text)
+    bindings = q.bindings(params)
+    return (store or open_store(paths)).query(q.text, bindings)
+
+
+@dataclass
+class CompetencyResult:
+    name: str
+    question: str
+    problems: list[str]
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def competency_questions(store=None, paths: ProjectPaths | None = None) -> list[CompetencyResult]:
+    """Run every competency question and compare it with the answer in its header."""
+    paths = paths or project_paths()
+    store = store or open_store(paths)
+    out = []
+    for q in catalogue(paths).competency_questions():
+        try:
+            problems = q.check(store.query(q.text, q.bindings()))
+        except Exception as exc:  # a broken query is a failed question, reported with the rest
+            problems = [f"error: {exc}"]
+        out.append(CompetencyResult(q.name, q.question, problems))
+    return out
+
+
+def export(fmt: str, paths: ProjectPaths | None = None) -> bytes:
+    """The whole graph in one release format (the built file itself, byte for byte)."""
+    from .errors import NotBuiltError
+    from .release import FORMATS, release_file
+
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    path = release_file((paths or project_paths()).dist, fmt)
+    if not path.exists():
+        raise NotBuiltError(f"no built graph at {path}: run `vcf-kg build` first")
+    return path.read_bytes()

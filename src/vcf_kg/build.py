@@ -1,0 +1,186 @@
+"""Build: ontology + curated facts -> one RDF graph, with rule-derived triples and a counts gate.
+
+Flow: load and check curated data (curation.py) -> assemble triples -> materialise the documented
+SPARQL CONSTRUCT rules of queries/rules/ -> count and gate. Writing the release is release.py's job.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, DCTERMS
+
+from .curation import CuratedData, load_curated
+from .errors import BuildError, CurationError, Problem
+from .namespaces import PREFIXES, RULE, SOURCE, VCF, VCFR, shorten
+from .ontology import Ontology
+from .paths import ProjectPaths
+from .tsv import read_tsv
+
+
+@dataclass
+class BuildResult:
+    graph: Graph
+    curated: CuratedData
+    ontology: Ontology
+    counts: dict[str, int]
+    version: str
+
+
+def sentence_iri(source_id: str, number: int) -> URIRef:
+    return SOURCE[f"{source_id}/s{number:02d}"]
+
+
+def _label(graph: Graph, iri) -> str:
+    if isinstance(iri, Literal):
+        return str(iri)
+    value = graph.value(iri, RDFS.label)
+    return str(value) if value is not None else shorten(str(iri))
+
+
+def assemble(curated: CuratedData, ontology: Ontology) -> Graph:
+    """Every asserted triple: the ontology, sources and sentences, entities, claims."""
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        if prefix not in {"RO", "BFO", "ECO"}:
+            g.bind(prefix, ns, override=True)
+    g += ontology.graph
+
+    for source in curated.sources.values():
+        g.add((source.iri, RDF.type, OWL.NamedIndividual))
+        g.add((source.iri, RDF.type, source.kind))
+        g.add((source.iri, RDFS.label, Literal(source.label, lang="en")))
+        g.add((source.iri, DCTERMS.bibliographicCitation, Literal(source.citation)))
+        for sentence in source.text.sentences:
+            s = sentence_iri(source.id, sentence.number)
+            g.add((s, RDF.type, OWL.NamedIndividual))
+            g.add((s, RDF.type, VCF.SourceSentence))
+            g.add((s, RDFS.label, Literal(f"{source.id} sentence {sentence.number}", lang="en")))
+            g.add((s, VCF.sentenceOf, source.iri))
+            g.add((s, VCF.sentenceNumber, Literal(sentence.number, datatype=XSD.nonNegativeInteger)))
+            g.add((s, VCF.sentenceText, Literal(sentence.text)))
+
+    for entity in curated.entities.values():
+        g.add((entity.iri, RDF.type, OWL.NamedIndividual))
+        for cls in entity.types:
+            g.add((entity.iri, RDF.type, cls))
+        g.add((entity.iri, RDFS.label, Literal(entity.label, lang="en")))
+        for alt in entity.alt_labels:
+            g.add((entity.iri, SKOS.altLabel, Literal(alt, lang="en")))
+        g.add((entity.iri, SKOS.definition, Literal(entity.definition, lang="en")))
+        if entity.broader is not None:
+            g.add((entity.iri, SKOS.broader, entity.broader))
+
+    used_evidence = set()
+    for claim in curated.claims:
+        g.add((claim.subject, claim.predicate, claim.object))
+        node = claim.iri
+        source = curated.sources[claim.source]
+        start, end = source.text.locate(claim.quote)
+        sentence = source.text.sentence_at(start)
+        g.add((node, RDF.type, OWL.NamedIndividual))
+        g.add((node, RDF.type, VCF.Claim))
+        g.add((node, RDFS.label, Literal(
+            f"claim {claim.id}: {_label(g, claim.subject)} {_label(g, claim.predicate)} {_label(g, claim.object)}", lang="en")))
+        g.add((node, VCF.statementSubject, claim.subject))
+        g.add((node, VCF.statementPredicate, claim.predicate))
+        g.add((node, VCF.statementObject, claim.object))
+        g.add((node, VCF.hasModality, claim.modality))
+        for q in claim.qualifiers:
+            g.add((node, VCF.qualifierText, Literal(q)))
+        g.add((node, VCF.quote, Literal(claim.quote)))
+        g.add((node, VCF.quoteStart, Literal(start, datatype=XSD.nonNegativeInteger)))
+        g.add((node, VCF.quoteEnd, Literal(end, datatype=XSD.nonNegativeInteger)))
+        g.add((node, PROV.wasQuotedFrom, source.iri))
+        g.add((node, VCF.fromSentence, sentence_iri(source.id, sentence.number)))
+        g.add((node, VCF.evidenceType, claim.evidence))
+        used_evidence.add(claim.evidence)
+
+    for iri in sorted(used_evidence):
+        term = curated.obo_terms[iri]
+        g.add((iri, RDFS.label, Literal(term.label, lang="en")))
+        g.add((iri, SKOS.definition, Literal(term.definition, lang="en")))
+        g.add((iri, DCTERMS.source, Literal(term.release)))
+    return g
+
+
+def rule_files(paths: ProjectPaths) -> list[Path]:
+    return sorted((paths.queries / "rules").glob("*.rq"))
+
+
+def apply_rules(graph: Graph, paths: ProjectPaths) -> int:
+    """Materialise every CONSTRUCT rule until nothing new is derived. Returns triples added."""
+    from .queries import NamedQuery
+
+    rules = [NamedQuery.read(p) for p in rule_files(paths)]
+    added = 0
+    while True:
+        new = set()
+        for rule in rules:
+            rule_iri = RULE[rule.name]
+            graph.add((rule_iri, RDFS.label, Literal(rule.title, lang="en")))
+            graph.add((rule_iri, RDFS.comment, Literal(rule.summary, lang="en")))
+            for triple in graph.query(rule.text, initNs=PREFIXES):
+                if triple not in graph:
+                    new.add(triple)
+        if not new:
+            return added
+        for triple in new:
+            graph.add(triple)
+        added += len(new)
+
+
+def count(graph: Graph, ontology: Ontology) -> dict[str, int]:
+    counts = {"triples": len(graph),
+              "claims": len(set(graph.subjects(RDF.type, VCF.Claim))),
+              "inferred": len(set(graph.subjects(RDF.type, VCF.InferredStatement))),
+              "entities": len({s for s in graph.subjects(RDF.type, OWL.NamedIndividual)
+                               if str(s).startswith(str(VCFR))})}
+    sub = {}
+    for cls in ontology.classes:
+        if str(cls).startswith(str(VCF._NS)):
+            sub[cls] = set(graph.transitive_subjects(RDFS.subClassOf, cls))
+    for cls, subclasses in sub.items():
+        members = set()
+        for c in subclasses:
+            members.update(graph.subjects(RDF.type, c))
+        counts[shorten(str(cls))] = len(members)
+    return dict(sorted(counts.items()))
+
+
+def check_minimums(counts: dict[str, int], paths: ProjectPaths) -> None:
+    path = paths.data / "build-minimums.tsv"
+    failures = []
+    for row in read_tsv(path, ["kind", "minimum"]):
+        if row["kind"] not in counts:
+            raise CurationError([row.problem("kind", f"unknown count {row['kind']!r} (known: {', '.join(counts)})")])
+        try:
+            minimum = int(row["minimum"])
+        except ValueError:
+            raise CurationError([row.problem("minimum", f"{row['minimum']!r} is not a whole number")])
+        if counts[row["kind"]] < minimum:
+            failures.append(f"{row['kind']}: built {counts[row['kind']]}, minimum {minimum} ({path.name}:{row.line})")
+    if failures:
+        raise BuildError("the built graph is smaller than expected:\n  " + "\n  ".join(failures))
+
+
+def ontology_version(ontology: Ontology) -> str:
+    from .namespaces import ONTOLOGY_IRI
+
+    version = ontology.graph.value(ONTOLOGY_IRI, OWL.versionInfo)
+    if version is None:
+        raise CurationError([Problem(ontology.path, None, "owl:versionInfo", "the ontology has no version")])
+    return str(version)
+
+
+def build_graph(paths: ProjectPaths) -> BuildResult:
+    """Everything up to (not including) writing files: raises on any bad input or failed gate."""
+    ontology = Ontology.load(paths.ontology)
+    version = ontology_version(ontology)
+    curated = load_curated(paths, ontology)
+    graph = assemble(curated, ontology)
+    apply_rules(graph, paths)
+    counts = count(graph, ontology)
+    check_minimums(counts, paths)
+    return BuildResult(graph, curated, ontology, counts, version)

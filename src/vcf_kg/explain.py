@@ -1,0 +1,60 @@
+"""`vcf-kg explain TERM`: every statement about a term, with the sentence and source behind it."""
+from __future__ import annotations
+
+import re
+
+from .errors import QueryError
+from .namespaces import PREFIXES, expand, shorten
+from .queries import Catalogue
+from .results import Term
+
+
+def resolve_term(store, catalogue: Catalogue, text: str) -> list[tuple[str, str]]:
+    """(IRI, label) pairs a label, CURIE or IRI refers to."""
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    if re.match(r"^https?://", text):
+        return [(text, text)]
+    prefix = text.split(":", 1)[0]
+    if ":" in text and prefix in PREFIXES and " " not in text:
+        return [(str(expand(text)), text)]
+    lookup = catalogue.queries["explain-term-lookup"]
+    rows = store.query(lookup.text, {"text": Term("literal", text)}).rows
+    return [(r["term"].value, r["label"].value) for r in rows]
+
+
+def explain(store, catalogue: Catalogue, text: str) -> str:
+    matches = resolve_term(store, catalogue, text)
+    if not matches:
+        raise QueryError(f"no term is labelled {text!r}; give a label, a CURIE (vcfr:Kyphoplasty) or an IRI")
+    if len(matches) > 1:
+        options = "\n  ".join(f"{shorten(iri)}  ({label})" for iri, label in matches)
+        raise QueryError(f"{text!r} names several terms; give one of:\n  {options}")
+    iri = matches[0][0]
+    term = Term("uri", iri)
+    about = store.query(catalogue.queries["explain-term-about"].text, {"term": term}).rows
+    lines = [f"{shorten(iri)}  <{iri}>"]
+    if about:
+        row = about[0]
+        if "label" in row:
+            lines.append(f"  label:      {row['label'].value}")
+        if row.get("types") and row["types"].value:
+            lines.append(f"  types:      {row['types'].value}")
+        if "definition" in row:
+            lines.append(f"  definition: {row['definition'].value}")
+    statements = store.query(catalogue.queries["explain-term-statements"].text, {"term": term}).rows
+    if not statements:
+        lines.append("\n  No curated or inferred statement mentions this term.")
+    for row in statements:
+        v = {k: t.value for k, t in row.items()}
+        fact = f"{v['subjectLabel']} —{v['predicateLabel']}→ {v['objectLabel']}"
+        lines.append("")
+        if v["kind"] == "claim":
+            qual = f"; qualifiers: {v['qualifiers']}" if v.get("qualifiers") else ""
+            lines.append(f"  {fact}   [{v['modality']}{qual}]  ({shorten(v['statement'])})")
+            lines.append(f"      “{v['quote']}”")
+            lines.append(f"      — {v['sourceLabel']}, sentence {v['sentence']}")
+        else:
+            lines.append(f"  {fact}   [inferred]  ({shorten(v['statement'])})")
+            lines.append(f"      derived by rule {shorten(v['rule'])} from claims {v['basis']}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,133 @@
+"""Release: serialise the built graph in every format, deterministically, and swap it in atomically.
+
+All files are written into a fresh temporary directory beside the release directory, which then
+replaces the old one; a failure at any point leaves the previous release as it was.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, XSD
+
+from .namespaces import BASE, DATASET, ONTOLOGY_IRI, SERIALISATION_PREFIXES, VOID
+
+RELEASE_NAME = "vcf-kg"
+LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+
+# format name -> (rdflib serialiser, file suffix, media type)
+FORMATS: dict[str, tuple[str, str, str]] = {
+    "ttl": ("turtle", "ttl", "text/turtle"),
+    "nt": ("nt", "nt", "application/n-triples"),
+    "owl": ("pretty-xml", "owl", "application/rdf+xml"),
+    "jsonld": ("json-ld", "jsonld", "application/ld+json"),
+}
+
+
+def release_file(dist: Path, fmt: str = "nt") -> Path:
+    return dist / f"{RELEASE_NAME}.{FORMATS[fmt][1]}"
+
+
+def _sorted_copy(graph: Graph) -> Graph:
+    """Same triples, inserted in sorted order, so every serialiser iterates deterministically."""
+    if any(isinstance(t, BNode) for triple in graph for t in triple):
+        raise ValueError("the release graph contains blank nodes; releases must be blank-node free")
+    out = Graph()
+    for prefix, ns in SERIALISATION_PREFIXES.items():
+        out.bind(prefix, ns, override=True)
+    for triple in sorted(graph, key=lambda t: tuple(x.n3() for x in t)):
+        out.add(triple)
+    return out
+
+
+def serialise(graph: Graph, fmt: str) -> bytes:
+    """One function for every format (the table above)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    ordered = _sorted_copy(graph)
+    if fmt == "nt":
+        lines = ordered.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+        return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
+    if fmt == "jsonld":
+        context = dict(SERIALISATION_PREFIXES)
+        return ordered.serialize(format="json-ld", context=context, sort_keys=True, indent=1,
+                                 encoding="utf-8")
+    return ordered.serialize(format=FORMATS[fmt][0], encoding="utf-8")
+
+
+def dataset_description(counts: dict[str, int], version: str, sources: list[URIRef]) -> Graph:
+    """VoID + DCAT description: version, licence, size, provenance and the dumps."""
+    g = Graph()
+    g.bind("void", VOID)
+    g.bind("dcat", DCAT)
+    g.bind("dcterms", DCTERMS)
+    g.bind("prov", PROV)
+    d = DATASET
+    g.add((d, RDF.type, VOID.Dataset))
+    g.add((d, RDF.type, DCAT.Dataset))
+    g.add((d, DCTERMS.title, Literal("vcf-kg: vertebral compression fracture management knowledge graph", lang="en")))
+    g.add((d, DCTERMS.description, Literal(
+        "Every claim of a patient-information article on vertebral fracture treatment, as RDF with verbatim-quote provenance, "
+        "described by the vcf-kg OWL ontology.", lang="en")))
+    g.add((d, DCTERMS.license, LICENSE))
+    g.add((d, DCTERMS.hasVersion, Literal(version)))
+    g.add((d, DCTERMS.conformsTo, ONTOLOGY_IRI))
+    g.add((d, VOID.vocabulary, URIRef(str(ONTOLOGY_IRI) + "#")))
+    g.add((d, VOID.uriSpace, Literal(BASE)))
+    g.add((d, VOID.triples, Literal(counts["triples"], datatype=XSD.integer)))
+    g.add((d, VOID.entities, Literal(counts["entities"], datatype=XSD.integer)))
+    for source in sources:
+        g.add((d, DCTERMS.source, source))
+        g.add((d, PROV.wasDerivedFrom, source))
+    for fmt, (_, suffix, media) in FORMATS.items():
+        dump = URIRef(f"{BASE}release/{version}/{RELEASE_NAME}.{suffix}")
+        g.add((d, VOID.dataDump, dump))
+        g.add((d, DCAT.distribution, dump))
+        g.add((dump, RDF.type, DCAT.Distribution))
+        g.add((dump, DCAT.mediaType, Literal(media)))
+        g.add((dump, DCAT.downloadURL, dump))
+    for kind, n in counts.items():
+        g.add((d, RDFS.comment, Literal(f"{kind}: {n}")))
+    return g
+
+
+def write_release(graph: Graph, dist: Path, counts: dict[str, int], version: str,
+                  sources: list[URIRef], report=None) -> list[Path]:
+    """Write every format plus void.ttl into ``dist`` atomically. Returns the files written."""
+    dist = dist.resolve()
+    dist.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dist.name}-new-", dir=dist.parent))
+    try:
+        for fmt in FORMATS:
+            if report:
+                report(f"writing {release_file(dist, fmt).name}")
+            release_file(tmp, fmt).write_bytes(serialise(graph, fmt))
+        description = dataset_description(counts, version, sources)
+        (tmp / "void.ttl").write_bytes(serialise(description, "ttl"))
+        old = None
+        if dist.exists():
+            old = dist.with_name(f".{dist.name}-old-{os.getpid()}")
+            dist.rename(old)
+        tmp.rename(dist)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return sorted(dist.iterdir())
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write data to path through a temporary file in the same directory, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,115 @@
+"""Store-independent query results and their output formats (table, CSV, TSV, SPARQL JSON).
+
+Stores (embedded or remote) convert their native results to ``Results``; everything downstream —
+the CLI's formats, competency-question checks, explain — reads only this.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+
+from .namespaces import shorten
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+@dataclass(frozen=True)
+class Term:
+    kind: str  # 'uri' | 'literal' | 'bnode'
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+    def display(self) -> str:
+        """Short human/comparison form: CURIE for IRIs, lexical form for literals."""
+        if self.kind == "uri":
+            return shorten(self.value)
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        return self.value
+
+    def n3(self) -> str:
+        """N-Triples / SPARQL syntax (used by TSV results and by VALUES bindings)."""
+        if self.kind == "uri":
+            return f"<{self.value}>"
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        escaped = (self.value.replace("\\", "\\\\").replace('"', '\\"')
+                   .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
+        if self.lang:
+            return f'"{escaped}"@{self.lang}'
+        if self.datatype and self.datatype != XSD_STRING:
+            return f'"{escaped}"^^<{self.datatype}>'
+        return f'"{escaped}"'
+
+    def to_json(self) -> dict:
+        out: dict = {"type": self.kind, "value": self.value}
+        if self.lang:
+            out["xml:lang"] = self.lang
+        elif self.kind == "literal" and self.datatype and self.datatype != XSD_STRING:
+            out["datatype"] = self.datatype
+        return out
+
+
+@dataclass
+class Results:
+    """A SELECT answer (variables + rows) or an ASK answer (boolean)."""
+
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Term]] = field(default_factory=list)
+    boolean: bool | None = None
+
+    def display_rows(self) -> list[dict[str, str]]:
+        return [{v: row[v].display() for v in self.variables if v in row} for row in self.rows]
+
+    # -- formats ---------------------------------------------------------
+    def to_json(self) -> str:
+        """SPARQL 1.1 Query Results JSON."""
+        if self.boolean is not None:
+            return json.dumps({"head": {}, "boolean": self.boolean}, indent=2)
+        bindings = [{v: t.to_json() for v, t in row.items()} for row in self.rows]
+        return json.dumps({"head": {"vars": self.variables}, "results": {"bindings": bindings}}, indent=2)
+
+    def to_csv(self) -> str:
+        """SPARQL 1.1 Query Results CSV (plain values, CRLF line ends)."""
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        if self.boolean is not None:
+            writer.writerow(["boolean"])
+            writer.writerow(["true" if self.boolean else "false"])
+        else:
+            writer.writerow(self.variables)
+            for row in self.rows:
+                writer.writerow([row[v].value if v in row else "" for v in self.variables])
+        return buf.getvalue()
+
+    def to_tsv(self) -> str:
+        """SPARQL 1.1 Query Results TSV (terms in SPARQL syntax)."""
+        if self.boolean is not None:
+            return f"?boolean\n{'true' if self.boolean else 'false'}\n"
+        lines = ["\t".join(f"?{v}" for v in self.variables)]
+        for row in self.rows:
+            lines.append("\t".join(row[v].n3() if v in row else "" for v in self.variables))
+        return "\n".join(lines) + "\n"
+
+    def to_table(self) -> str:
+        """Aligned plain-text table for a terminal."""
+        if self.boolean is not None:
+            return "yes\n" if self.boolean else "no\n"
+        header = self.variables
+        body = [[row[v].display() if v in row else "" for v in header] for row in self.rows]
+        widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+        def line(cells):
+            return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+        out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in body]
+        out.append(f"({len(body)} row{'s' if len(body) != 1 else ''})")
+        return "\n".join(out) + "\n"
+
+    def render(self, fmt: str) -> str:
+        return FORMATS[fmt](self)
+
+
+FORMATS = {"table": Results.to_table, "csv": Results.to_csv, "tsv": Results.to_tsv, "json": Results.to_json}
