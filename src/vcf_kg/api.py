@@ -1,7 +1,7 @@
 """The Python API: every CLI command is a thin wrapper over a function here.
 
 >>> import vcf_kg
->>> vcf_kg.build()                                   # ontology + data -> dist/
+  >>> vcf_kg.build_release()                                 # ontology + data -> dist/
 >>> vcf_kg.query("shared-complications").display_rows()
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ def _quiet(_: str) -> None:
     pass
 
 
-def build(paths: ProjectPaths | None = None, *, validate: bool = True, report: Report = _quiet):
+def build_release(paths: ProjectPaths | None = None, *, validate: bool = True, report: Report = _quiet):
     """Build, check, and (only if everything passes) release. Returns the BuildResult."""
     from .build import build_graph
     from .errors import BuildError
@@ -42,7 +42,7 @@ def build(paths: ProjectPaths | None = None, *, validate: bool = True, report: R
     return result
 
 
-def validate(paths: ProjectPaths | None = None, *, reasoner: bool = True, report: Report = _quiet):
+def validate_release(paths: ProjectPaths | None = None, *, reasoner: bool = True, report: Report = _quiet):
     """Validate the built release: SHACL, QC queries and (by default) the OWL reasoner."""
     from rdflib import Graph
 

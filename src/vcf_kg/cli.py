@@ -38,11 +38,8 @@ class _Group(click.Group):
 
 def _paths(dist: str | None):
     from .paths import project_paths
-    import os
 
-    if dist:
-        os.environ["VCF_KG_DIST"] = dist
-    return project_paths()
+    return project_paths(dist=dist)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,7 +70,7 @@ def build(dist, no_validate):
 
     started = time.perf_counter()
     paths = _paths(dist)
-    result = api.build(paths, validate=not no_validate, report=_progress)
+    result = api.build_release(paths, validate=not no_validate, report=_progress)
     click.echo(f"built vcf-kg {result.version} in {time.perf_counter() - started:.1f}s -> {paths.dist}")
     width = max(len(k) for k in result.counts)
     for kind, n in result.counts.items():
@@ -87,7 +84,7 @@ def validate(dist, no_reasoner):
     """Check the built graph: SHACL shapes, QC violation queries, OWL 2 DL consistency (HermiT)."""
     from . import api
 
-    violations = api.validate(_paths(dist), reasoner=not no_reasoner, report=_progress)
+    violations = api.validate_release(_paths(dist), reasoner=not no_reasoner, report=_progress)
     if violations:
         click.echo(f"{len(violations)} violation(s):", err=True)
         for v in violations:

@@ -1,18 +1,19 @@
 """Where the project's inputs and outputs live.
 
-Inputs are read from the repository (``VCF_KG_HOME`` overrides, for tests that build from a copy);
-the release directory defaults to ``<home>/dist`` (``VCF_KG_DIST`` overrides).
+Inputs are read from the repository (``VCF_KG_HOME`` overrides, e.g. for building from a copy);
+the release directory defaults to ``<home>/dist`` (``VCF_KG_DIST`` or ``--dist`` override).
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 
 @dataclass(frozen=True)
 class ProjectPaths:
     home: Path
+    dist: Path
 
     @property
     def ontology(self) -> Path:
@@ -34,12 +35,11 @@ class ProjectPaths:
     def queries(self) -> Path:
         return self.home / "queries"
 
-    @property
-    def dist(self) -> Path:
-        return Path(os.environ.get("VCF_KG_DIST") or self.home / "dist")
+    def with_dist(self, dist: Path | str | None) -> "ProjectPaths":
+        return self if dist is None else replace(self, dist=Path(dist).resolve())
 
 
-def project_paths(home: Path | str | None = None) -> ProjectPaths:
-    if home is None:
-        home = os.environ.get("VCF_KG_HOME") or Path(__file__).resolve().parents[2]
-    return ProjectPaths(Path(home).resolve())
+def project_paths(home: Path | str | None = None, dist: Path | str | None = None) -> ProjectPaths:
+    home = Path(home or os.environ.get("VCF_KG_HOME") or Path(__file__).resolve().parents[2]).resolve()
+    dist = Path(dist or os.environ.get("VCF_KG_DIST") or home / "dist").resolve()
+    return ProjectPaths(home, dist)

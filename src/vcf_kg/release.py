@@ -18,12 +18,12 @@ from .namespaces import BASE, DATASET, ONTOLOGY_IRI, SERIALISATION_PREFIXES, VOI
 RELEASE_NAME = "vcf-kg"
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
-# format name -> (rdflib serialiser, file suffix, media type)
+# format name -> (pyoxigraph format name, file suffix, media type)
 FORMATS: dict[str, tuple[str, str, str]] = {
-    "ttl": ("turtle", "ttl", "text/turtle"),
-    "nt": ("nt", "nt", "application/n-triples"),
-    "owl": ("pretty-xml", "owl", "application/rdf+xml"),
-    "jsonld": ("json-ld", "jsonld", "application/ld+json"),
+    "ttl": ("TURTLE", "ttl", "text/turtle"),
+    "nt": ("N_TRIPLES", "nt", "application/n-triples"),
+    "owl": ("RDF_XML", "owl", "application/rdf+xml"),
+    "jsonld": ("JSON_LD", "jsonld", "application/ld+json"),
 }
 
 
@@ -31,31 +31,27 @@ def release_file(dist: Path, fmt: str = "nt") -> Path:
     return dist / f"{RELEASE_NAME}.{FORMATS[fmt][1]}"
 
 
-def _sorted_copy(graph: Graph) -> Graph:
-    """Same triples, inserted in sorted order, so every serialiser iterates deterministically."""
+def sorted_ntriples(graph: Graph) -> bytes:
+    """The graph as N-Triples, one triple a line, sorted: the canonical form every format is made from."""
     if any(isinstance(t, BNode) for triple in graph for t in triple):
         raise ValueError("the release graph contains blank nodes; releases must be blank-node free")
-    out = Graph()
-    for prefix, ns in SERIALISATION_PREFIXES.items():
-        out.bind(prefix, ns, override=True)
-    for triple in sorted(graph, key=lambda t: tuple(x.n3() for x in t)):
-        out.add(triple)
-    return out
+    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
 
 
 def serialise(graph: Graph, fmt: str) -> bytes:
-    """One function for every format (the table above)."""
+    """One function for every format (the table above). rdflib's serialisers iterate in hash order,
+    so every format is written by pyoxigraph from the sorted N-Triples: same input, same bytes."""
+    import pyoxigraph as ox
+
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
-    ordered = _sorted_copy(graph)
+    nt = sorted_ntriples(graph)
     if fmt == "nt":
-        lines = ordered.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-        return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
-    if fmt == "jsonld":
-        context = dict(SERIALISATION_PREFIXES)
-        return ordered.serialize(format="json-ld", context=context, sort_keys=True, indent=1,
-                                 encoding="utf-8")
-    return ordered.serialize(format=FORMATS[fmt][0], encoding="utf-8")
+        return nt
+    triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
+    prefixes = {p: ns for p, ns in SERIALISATION_PREFIXES.items() if p != "obo"}
+    return ox.serialize(triples, format=getattr(ox.RdfFormat, FORMATS[fmt][0]), prefixes=prefixes)
 
 
 def dataset_description(counts: dict[str, int], version: str, sources: list[URIRef]) -> Graph:
