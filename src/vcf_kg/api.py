@@ -67,7 +67,7 @@ def validate_release(paths: ProjectPaths | None = None, *, reasoner: bool = True
 
 def open_store(paths: ProjectPaths | None = None):
     """The embedded store holding the built release."""
-    from .release import release_file
+    from .paths import release_file
     from .store import EmbeddedStore
 
     paths = paths or project_paths()
@@ -117,10 +117,10 @@ def competency_questions(store=None, paths: ProjectPaths | None = None) -> list[
 def export(fmt: str, paths: ProjectPaths | None = None) -> bytes:
     """The whole graph in one release format (the built file itself, byte for byte)."""
     from .errors import NotBuiltError
-    from .release import FORMATS, release_file
+    from .paths import RELEASE_FORMATS, release_file
 
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt not in RELEASE_FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(RELEASE_FORMATS)})")
     path = release_file((paths or project_paths()).dist, fmt)
     if not path.exists():
         raise NotBuiltError(f"no built graph at {path}: run `vcf-kg build` first")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from .errors import QueryError
-from .namespaces import PREFIXES, expand, shorten
+from .prefixes import PREFIXES, expand_curie, shorten
 from .queries import Catalogue
 from .results import Term
 
@@ -17,7 +17,7 @@ def resolve_term(store, catalogue: Catalogue, text: str) -> list[tuple[str, str]
         return [(text, text)]
     prefix = text.split(":", 1)[0]
     if ":" in text and prefix in PREFIXES and " " not in text:
-        return [(str(expand(text)), text)]
+        return [(expand_curie(text), text)]
     lookup = catalogue.queries["explain-term-lookup"]
     rows = store.query(lookup.text, {"text": Term("literal", text)}).rows
     return [(r["term"].value, r["label"].value) for r in rows]

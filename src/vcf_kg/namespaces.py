@@ -7,16 +7,17 @@ terms that ``ontology/vcf.ttl`` declares.
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+from rdflib.namespace import DefinedNamespace
 
-BASE = "https://w3id.org/vcf-kg/"
+from .prefixes import BASE, PREFIXES, SERIALISATION_PREFIXES, expand_curie, shorten, sparql_prologue  # noqa: F401
+
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 
 
 class VCF(DefinedNamespace):
     """The vcf-kg ontology (TBox) namespace."""
 
-    _NS = Namespace(BASE + "ontology#")
+    _NS = Namespace(PREFIXES["vcf"])
     _fail = True
 
     # classes
@@ -120,63 +121,16 @@ class VCF(DefinedNamespace):
     minimumVertebraeJoined: URIRef
 
 
-VCFR = Namespace(BASE + "id/")  # curated entities (named individuals)
-CLAIM = Namespace(BASE + "claim/")  # claim statement nodes
-INFERRED = Namespace(BASE + "inferred/")  # statement nodes of rule-derived triples
-SOURCE = Namespace(BASE + "source/")  # source publications and their sentences
-RULE = Namespace(BASE + "rule/")  # derivation rules (queries/rules/*.rq)
+VCFR = Namespace(PREFIXES["vcfr"])  # curated entities (named individuals)
+CLAIM = Namespace(PREFIXES["claim"])  # claim statement nodes
+INFERRED = Namespace(PREFIXES["inferred"])  # statement nodes of rule-derived triples
+SOURCE = Namespace(PREFIXES["source"])  # source publications and their sentences
+RULE = Namespace(PREFIXES["rule"])  # derivation rules (queries/rules/*.rq)
 DATASET = URIRef(BASE + "dataset")
-OBO = Namespace("http://purl.obolibrary.org/obo/")
-VOID = Namespace("http://rdfs.org/ns/void#")
-
-# Prefixes used in curated files, query headers and serialisations (CURIE <-> IRI).
-PREFIXES: dict[str, str] = {
-    "vcf": str(VCF._NS),
-    "vcfr": str(VCFR),
-    "claim": str(CLAIM),
-    "inferred": str(INFERRED),
-    "source": str(SOURCE),
-    "rule": str(RULE),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "prov": str(PROV),
-    "schema": str(SDO),
-    "void": str(VOID),
-    "obo": str(OBO),
-    "RO": str(OBO) + "RO_",
-    "BFO": str(OBO) + "BFO_",
-    "ECO": str(OBO) + "ECO_",
-}
-# Prefixes that serialisers and SPARQL headers declare (OBO-style CURIE prefixes stay out: they are
-# not valid Turtle prefixes for local names starting with digits in every tool).
-SERIALISATION_PREFIXES = {k: v for k, v in PREFIXES.items() if k not in {"RO", "BFO", "ECO"}}
+OBO = Namespace(PREFIXES["obo"])
+VOID = Namespace(PREFIXES["void"])
 
 
 def expand(curie: str) -> URIRef:
-    """Expand ``prefix:local`` to an IRI; raise ``KeyError`` for an unknown prefix."""
-    prefix, _, local = curie.partition(":")
-    if not _ or prefix not in PREFIXES:
-        raise KeyError(curie)
-    return URIRef(PREFIXES[prefix] + local)
-
-
-def shorten(iri: str) -> str:
-    """Shorten an IRI to a CURIE with the longest matching prefix, else return it in angle brackets."""
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
-            local = iri[len(ns):]
-            if local and all(c.isalnum() or c in "_-." for c in local):
-                best = prefix
-    if best:
-        return f"{best}:{iri[len(PREFIXES[best]):]}"
-    return f"<{iri}>"
-
-
-def sparql_prologue() -> str:
-    """PREFIX lines for every prefix, prepended to named queries so files stay short."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    """Expand ``prefix:local`` to an rdflib IRI; raise ``KeyError`` for an unknown prefix."""
+    return URIRef(expand_curie(curie))

@@ -10,6 +10,22 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 
+RELEASE_NAME = "vcf-kg"
+
+# release format name -> (pyoxigraph format name, file suffix, media type)
+RELEASE_FORMATS: dict[str, tuple[str, str, str]] = {
+    "ttl": ("TURTLE", "ttl", "text/turtle"),
+    "nt": ("N_TRIPLES", "nt", "application/n-triples"),
+    "owl": ("RDF_XML", "owl", "application/rdf+xml"),
+    "jsonld": ("JSON_LD", "jsonld", "application/ld+json"),
+}
+
+
+def release_file(dist: Path, fmt: str = "nt") -> Path:
+    """The file of one release format in a release directory."""
+    return dist / f"{RELEASE_NAME}.{RELEASE_FORMATS[fmt][1]}"
+
+
 @dataclass(frozen=True)
 class ProjectPaths:
     home: Path

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import QueryError
-from .namespaces import PREFIXES, expand
+from .prefixes import PREFIXES, expand_curie
 from .results import Results, Term
 
 _HEADER = re.compile(r"^#\+\s?(\w[\w-]*):\s?(.*)$")
@@ -144,7 +144,7 @@ def parse_param(param: Param, value: str) -> Term:
             iri = value
         else:
             try:
-                iri = str(expand(value))
+                iri = expand_curie(value)
             except KeyError:
                 raise QueryError(f"--param {param.name}: {value!r} is not an IRI or a CURIE with a known prefix "
                                  f"({', '.join(sorted(PREFIXES))})") from None

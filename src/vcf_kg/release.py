@@ -14,21 +14,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, XSD
 
 from .namespaces import BASE, DATASET, ONTOLOGY_IRI, SERIALISATION_PREFIXES, VOID
+from .paths import RELEASE_FORMATS, RELEASE_NAME, release_file
 
-RELEASE_NAME = "vcf-kg"
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
-
-# format name -> (pyoxigraph format name, file suffix, media type)
-FORMATS: dict[str, tuple[str, str, str]] = {
-    "ttl": ("TURTLE", "ttl", "text/turtle"),
-    "nt": ("N_TRIPLES", "nt", "application/n-triples"),
-    "owl": ("RDF_XML", "owl", "application/rdf+xml"),
-    "jsonld": ("JSON_LD", "jsonld", "application/ld+json"),
-}
-
-
-def release_file(dist: Path, fmt: str = "nt") -> Path:
-    return dist / f"{RELEASE_NAME}.{FORMATS[fmt][1]}"
+FORMATS = RELEASE_FORMATS
 
 
 def sorted_ntriples(graph: Graph) -> bytes:

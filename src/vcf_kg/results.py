@@ -10,7 +10,7 @@ import io
 import json
 from dataclasses import dataclass, field
 
-from .namespaces import shorten
+from .prefixes import shorten
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .errors import NotBuiltError, QueryError
-from .namespaces import PREFIXES
+from .prefixes import PREFIXES
 from .results import Results, Term
 
 

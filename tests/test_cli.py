@@ -1,0 +1,126 @@
+"""The command line end to end, as a user runs it (subprocesses of the installed entry point)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from rdflib import Graph
+
+from conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def dist(built, paths):
+    return str(paths.dist)
+
+
+def test_help_lists_every_command():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("build", "validate", "query", "queries", "cq", "export", "explain"):
+        assert command in result.stdout
+
+
+def test_build_reports_counts(tmp_path):
+    result = run_cli("build", "--dist", str(tmp_path / "dist"))
+    assert result.returncode == 0, result.stderr
+    assert "claims" in result.stdout and "68" in result.stdout
+    assert "vcf:SurgicalProcedure" in result.stdout
+    assert "validating" in result.stderr  # progress on standard error
+
+
+def test_query_shared_complications_table(dist):
+    result = run_cli("query", "shared-complications", "--dist", dist)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "kyphoplasty" in lines[2] and "percutaneous vertebroplasty" in lines[2]
+    assert "spinal fusion" not in result.stdout
+    assert lines[-1] == "(2 rows)"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "tsv"])
+def test_query_formats(dist, fmt):
+    result = run_cli("query", "shared-complications", "--format", fmt, "--dist", dist)
+    assert result.returncode == 0, result.stderr
+    if fmt == "json":
+        assert len(json.loads(result.stdout)["results"]["bindings"]) == 2
+    else:
+        assert len(result.stdout.strip().splitlines()) == 3
+
+
+def test_query_with_param_and_from_stdin(dist):
+    result = run_cli("query", "indications-of-procedure", "--param", "procedure=vcfr:Surgery", "--dist", dist)
+    assert "no improvement with conservative therapy" in result.stdout
+    result = run_cli("query", "-", "--format", "csv", "--dist", dist,
+                     input="SELECT ?l WHERE { vcfr:Balloon rdfs:label ?l }")
+    assert result.stdout.splitlines() == ["l", "balloon"]
+
+
+def test_query_errors_are_clean(dist):
+    result = run_cli("query", "no-such-query", "--dist", dist)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: no named query 'no-such-query'")
+    result = run_cli("query", "-", "--dist", dist, input="SELECT ?x WHERE {")
+    assert result.returncode == 1 and "SPARQL syntax error" in result.stderr and "Traceback" not in result.stderr
+    result = run_cli("query", "shared-complications", "--param", "oops", "--dist", dist)
+    assert result.returncode == 2 and "KEY=VALUE" in result.stderr
+
+
+def test_query_before_build_says_what_to_do(tmp_path):
+    result = run_cli("query", "shared-complications", "--dist", str(tmp_path / "nothing"))
+    assert result.returncode == 1
+    assert "run `vcf-kg build` first" in result.stderr
+
+
+@pytest.mark.parametrize("fmt, parser", [("ttl", "turtle"), ("nt", "nt"), ("owl", "xml"), ("jsonld", "json-ld")])
+def test_export_every_format(dist, tmp_path, built, fmt, parser):
+    out = tmp_path / f"graph.{fmt}"
+    result = run_cli("export", "--format", fmt, "-o", str(out), "--dist", dist)
+    assert result.returncode == 0, result.stderr
+    assert len(Graph().parse(out, format=parser)) == len(built.graph)
+    stdout = run_cli("export", "--format", fmt, "--dist", dist).stdout
+    assert stdout.encode() == out.read_bytes()
+
+
+def test_explain_shows_quotes_and_sources(dist):
+    result = run_cli("explain", "percutaneous", "vertebroplasty", "--dist", dist)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "vcfr:PercutaneousVertebroplasty" in out
+    assert "“Potential complications include soft-tissue damage and nerve-root pain and compression.”" in out
+    assert "recommending that it not be used" in out
+    assert "sentence 13" in out
+    assert "[inferred]" in out and "rule:shares-complication" in out
+
+
+def test_explain_traces_every_answer_of_a_named_query(dist):
+    """Each entity a competency question returns can be explained with at least one quote."""
+    answer = json.loads(run_cli("query", "procedure-complications", "-f", "json", "--dist", dist).stdout)
+    for row in answer["results"]["bindings"]:
+        for var in ("procedure", "complication"):
+            out = run_cli("explain", row[var]["value"], "--dist", dist).stdout
+            assert "“" in out, f"explain {row[var]['value']} shows no quote"
+
+
+def test_explain_unknown_and_ambiguous_terms(dist):
+    result = run_cli("explain", "unicorn", "--dist", dist)
+    assert result.returncode == 1 and "no term is labelled 'unicorn'" in result.stderr
+
+
+def test_cq_report(dist):
+    result = run_cli("cq", "--dist", dist)
+    assert result.returncode == 0, result.stdout
+    assert "PASS  shared-complications" in result.stdout
+    assert result.stdout.strip().endswith("passed, 0 failed")
+
+
+def test_validate_command(dist):
+    result = run_cli("validate", "--dist", dist)
+    assert result.returncode == 0, result.stderr
+    assert "HermiT finds the graph consistent" in result.stdout
+
+
+def test_queries_lists_questions():
+    result = run_cli("queries")
+    assert "shared-complications  [cq] --param kind=…" in result.stdout
+    assert "Which procedures share nerve-root complications?" in result.stdout
