@@ -98,8 +98,8 @@ def test_every_problem_is_reported_at_once(project_copy):
 
 
 def test_counts_gate_fails_a_half_empty_graph(project_copy):
-    replace_in(project_copy.data / "build-minimums.tsv", "claims\t68", "claims\t500")
-    with pytest.raises(BuildError, match=r"claims: built 68, minimum 500 \(build-minimums.tsv:\d+\)"):
+    replace_in(project_copy.data / "build-minimums.tsv", "claims\t244", "claims\t500")
+    with pytest.raises(BuildError, match=r"claims: built 244, minimum 500 \(build-minimums.tsv:\d+\)"):
         vcf_kg.build_release(project_copy)
 
 
@@ -121,12 +121,12 @@ def test_validation_failure_blocks_the_release(project_copy):
     """A SHACL violation (a recommendation without a direction) stops the build before it writes."""
     path = project_copy.data / "claims.tsv"
     text = path.read_text().splitlines()
-    kept = [l for l in text if not ("AAOSVertebroplastyRecommendation\tvcf:hasDirection" in l)]
+    kept = [l for l in text if not ("SevereSymptomsRecommendation\tvcf:hasDirection" in l)]
     path.write_text("\n".join(kept) + "\n")
-    replace_in(project_copy.data / "build-minimums.tsv", "claims\t68", "claims\t60")
+    replace_in(project_copy.data / "build-minimums.tsv", "claims\t244", "claims\t200")
     with pytest.raises(BuildError) as err:
         vcf_kg.build_release(project_copy)
-    assert "vcfr:AAOSVertebroplastyRecommendation" in str(err.value)
+    assert "vcfr:SevereSymptomsRecommendation" in str(err.value)
     assert "exactly one direction" in str(err.value)
     assert "entities.tsv:" in str(err.value)
     assert not project_copy.dist.exists()

@@ -24,7 +24,7 @@ def test_help_lists_every_command():
 def test_build_reports_counts(tmp_path):
     result = run_cli("build", "--dist", str(tmp_path / "dist"))
     assert result.returncode == 0, result.stderr
-    assert "claims" in result.stdout and "68" in result.stdout
+    assert "claims" in result.stdout and "244" in result.stdout
     assert "vcf:SurgicalProcedure" in result.stdout
     assert "validating" in result.stderr  # progress on standard error
 
@@ -124,3 +124,20 @@ def test_queries_lists_questions():
     result = run_cli("queries")
     assert "shared-complications  [cq] --param kind=…" in result.stdout
     assert "Which procedures share nerve-root complications?" in result.stdout
+
+
+def test_docs_generates_the_ontology_documentation(tmp_path):
+    out = tmp_path / "ontology.html"
+    result = run_cli("docs", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    html = out.read_text()
+    assert "<html" in html
+    for text in ("surgical procedure", "has potential complication", "shares complication with",
+                 "Vertebral Compression Fracture management ontology"):
+        assert text in html
+
+
+def test_export_sssom(dist):
+    result = run_cli("export", "--format", "sssom", "--dist", dist)
+    assert result.returncode == 0, result.stderr
+    assert "subject_id\tsubject_label\tpredicate_id\tobject_id" in result.stdout

@@ -39,6 +39,28 @@ def _label(graph: Graph, iri) -> str:
     return str(value) if value is not None else shorten(str(iri))
 
 
+SINGLE_SOURCE_MARKERS = ("SINGLE secondary source", "single-source", "unverified")
+
+
+def _record(g: Graph, source, claim) -> URIRef:
+    """The vcf:SourceRecord node of the reference-table row a claim comes from."""
+    iri = SOURCE[f"{source.id}/{claim.record}"]
+    if (iri, RDF.type, VCF.SourceRecord) not in g:
+        row = claim.row
+        g.add((iri, RDF.type, OWL.NamedIndividual))
+        g.add((iri, RDF.type, VCF.SourceRecord))
+        g.add((iri, RDFS.label, Literal(f"{source.id} record {claim.record}", lang="en")))
+        g.add((iri, VCF.recordOf, source.iri))
+        g.add((iri, VCF.recordText, Literal(row.text)))
+        g.add((iri, VCF.recordLine, Literal(row.line, datatype=XSD.nonNegativeInteger)))
+        note = row.values.get("evidence", "")
+        if note:
+            g.add((iri, VCF.verificationNote, Literal(note)))
+        flagged = any(marker in note for marker in SINGLE_SOURCE_MARKERS)
+        g.add((iri, VCF.singleSecondarySource, Literal(flagged)))
+    return iri
+
+
 def assemble(curated: CuratedData, ontology: Ontology) -> Graph:
     """Every asserted triple: the ontology, sources and sentences, entities, claims."""
     g = Graph()
@@ -52,6 +74,8 @@ def assemble(curated: CuratedData, ontology: Ontology) -> Graph:
         g.add((source.iri, RDF.type, source.kind))
         g.add((source.iri, RDFS.label, Literal(source.label, lang="en")))
         g.add((source.iri, DCTERMS.bibliographicCitation, Literal(source.citation)))
+        if source.kind == VCF.ReferenceTable:
+            continue  # its rows become vcf:SourceRecord nodes as claims cite them
         for sentence in source.text.sentences:
             s = sentence_iri(source.id, sentence.number)
             g.add((s, RDF.type, OWL.NamedIndividual))
@@ -78,7 +102,6 @@ def assemble(curated: CuratedData, ontology: Ontology) -> Graph:
         node = claim.iri
         source = curated.sources[claim.source]
         start, end = source.text.locate(claim.quote)
-        sentence = source.text.sentence_at(start)
         g.add((node, RDF.type, OWL.NamedIndividual))
         g.add((node, RDF.type, VCF.Claim))
         g.add((node, RDFS.label, Literal(
@@ -93,9 +116,19 @@ def assemble(curated: CuratedData, ontology: Ontology) -> Graph:
         g.add((node, VCF.quoteStart, Literal(start, datatype=XSD.nonNegativeInteger)))
         g.add((node, VCF.quoteEnd, Literal(end, datatype=XSD.nonNegativeInteger)))
         g.add((node, PROV.wasQuotedFrom, source.iri))
-        g.add((node, VCF.fromSentence, sentence_iri(source.id, sentence.number)))
+        if source.kind == VCF.ReferenceTable:
+            if claim.record is not None:
+                g.add((node, VCF.fromRecord, _record(g, source, claim)))
+        else:
+            sentence = source.text.sentence_at(start)
+            g.add((node, VCF.fromSentence, sentence_iri(source.id, sentence.number)))
         g.add((node, VCF.evidenceType, claim.evidence))
         used_evidence.add(claim.evidence)
+
+    from .references import external_label_triples
+
+    for triple in external_label_triples(curated.mappings):
+        g.add(triple)
 
     for iri in sorted(used_evidence):
         term = curated.obo_terms[iri]
@@ -181,6 +214,11 @@ def build_graph(paths: ProjectPaths) -> BuildResult:
     curated = load_curated(paths, ontology)
     graph = assemble(curated, ontology)
     apply_rules(graph, paths)
+    from .references import external_identifier_problems
+
+    unverified = external_identifier_problems(graph, curated.sources)
+    if unverified:
+        raise BuildError("identifiers not found in any verified reference table:\n  " + "\n  ".join(unverified))
     counts = count(graph, ontology)
     check_minimums(counts, paths)
     return BuildResult(graph, curated, ontology, counts, version)

@@ -8,12 +8,12 @@ reported together, each naming file, line and field.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF, SKOS, XSD
 
 from .errors import CurationError, Problem
 from .namespaces import CLAIM, PREFIXES, SOURCE, VCF, VCFR, expand, shorten
@@ -27,6 +27,9 @@ CLAIM_ID_PATTERN = re.compile(r"^[A-Z][0-9]{3,}$")
 
 SOURCE_COLUMNS = ["id", "kind", "label", "path", "citation"]
 ENTITY_COLUMNS = ["id", "types", "label", "alt_labels", "definition", "broader", "source", "mention"]
+# Predicates whose object is an external identifier: it must be quoted from a verified reference table.
+IDENTIFIER_PREDICATES = {VCF.doi, VCF.pmid, SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch,
+                         SKOS.relatedMatch}
 CLAIM_COLUMNS = ["claim_id", "subject", "predicate", "object", "datatype", "modality", "qualifiers", "source", "quote", "evidence"]
 OBO_TERM_COLUMNS = ["curie", "iri", "label", "definition", "release"]
 
@@ -36,8 +39,14 @@ def _non_negative_integer(text: str) -> None:
         raise ValueError("expected a whole number >= 0")
 
 
+def _boolean(text: str) -> None:
+    if text not in ("true", "false"):
+        raise ValueError("expected true or false")
+
+
 DATATYPE_CHECKS = {
     XSD.string: lambda text: None,
+    XSD.boolean: _boolean,
     XSD.nonNegativeInteger: _non_negative_integer,
     XSD.date: date.fromisoformat,
 }
@@ -80,6 +89,7 @@ class Claim:
     quote: str
     evidence: URIRef
     row: Row
+    record: str | None = None  # id of the reference-table row it comes from
 
     @property
     def iri(self) -> URIRef:
@@ -101,6 +111,7 @@ class CuratedData:
     entities: dict[str, Entity]
     claims: list[Claim]
     obo_terms: dict[URIRef, OboTerm]
+    mappings: list = field(default_factory=list)  # references.Mapping rows, for the SSSOM export
 
     def row_of(self, iri: URIRef) -> Row | None:
         """The curated row an IRI comes from (entity, claim or source), for error messages."""
@@ -237,99 +248,132 @@ class _Loader:
         rows = read_tsv(self.paths.data / "claims.tsv", CLAIM_COLUMNS)
         seen: dict[str, int] = {}
         out: list[Claim] = []
-        onto = self.ontology
         for row in rows:
-            before = len(self.problems)
             claim_id = row["claim_id"]
             if not CLAIM_ID_PATTERN.match(claim_id):
                 self.problems.append(row.problem("claim_id", f"{claim_id!r} is not a claim id like A001"))
             elif claim_id in seen:
                 self.problems.append(row.problem("claim_id", f"duplicate claim id {claim_id!r} (first at line {seen[claim_id]})"))
             seen.setdefault(claim_id, row.line)
-
-            source = sources.get(row["source"])
-            if source is None:
-                self.problems.append(row.problem("source", f"unknown source {row['source']!r}"))
-            quote = row["quote"]
-            if not quote:
-                self.problems.append(row.problem("quote", "missing quote: every claim needs the verbatim words it rests on"))
-            elif source is not None and source.text.locate(quote) is None:
-                self.problems.append(row.problem("quote", f"not found verbatim in {source.text.path.name}: {quote!r}"))
-            qualifiers = tuple(q.strip() for q in row["qualifiers"].split("|") if q.strip())
-            for q in qualifiers:
-                if q not in quote:
-                    self.problems.append(row.problem("qualifiers", f"{q!r} does not occur in the claim's quote"))
-
-            modality = VCF._NS[row["modality"]] if row["modality"] else None
-            if modality is None or VCF.Modality not in onto.types_of(modality):
-                self.problems.append(row.problem("modality", f"unknown modality {row['modality']!r} (one of the vcf:Modality individuals)"))
-
-            try:
-                evidence = expand(row["evidence"])
-            except KeyError:
-                evidence = None
-            if evidence is None or evidence not in obo_terms:
-                self.problems.append(row.problem("evidence", f"{row['evidence']!r} is not a term of data/reference/obo-terms.tsv"))
-
-            subject = self._resolve(row, "subject", row["subject"], entities, sources)
-            predicate = None
-            try:
-                predicate = expand(row["predicate"])
-            except KeyError:
-                self.problems.append(row.problem("predicate", f"unknown prefix in {row['predicate']!r}"))
-            obj: URIRef | Literal | None = None
-            if predicate is not None:
-                obj = self._check_predicate_object(row, predicate, subject, entities, sources)
-            if len(self.problems) == before and subject and predicate is not None and obj is not None:
-                out.append(Claim(claim_id, subject[0], predicate, obj, modality, qualifiers, row["source"],
-                                 quote, evidence, row))
+            claim = self.claim(row, dict(row.values), entities, sources, obo_terms)
+            if claim is not None:
+                out.append(claim)
         return out
 
-    def _check_predicate_object(self, row: Row, predicate: URIRef, subject, entities, sources):
+    def claim(self, row: Row, values: dict[str, str], entities: dict[str, Entity], sources: dict[str, Source],
+              obo_terms: dict[URIRef, OboTerm], fields: dict[str, str] | None = None,
+              record: str | None = None) -> Claim | None:
+        """Check one claim and return it, or record its problems and return None.
+
+        ``values`` has the claims.tsv columns; ``fields`` renames them in error messages (a transform of a
+        reference table names its own columns); ``record`` is the reference-table row it comes from.
+        """
         onto = self.ontology
-        pname = row["predicate"]
-        datatype = row["datatype"]
+        field = (fields or {}).get
+        before = len(self.problems)
+
+        def problem(name: str, message: str) -> None:
+            self.problems.append(row.problem(field(name, name), message))
+
+        source = sources.get(values["source"])
+        if source is None:
+            problem("source", f"unknown source {values['source']!r}")
+        quote = values["quote"]
+        if not quote:
+            problem("quote", "missing quote: every claim needs the verbatim words it rests on")
+        elif source is not None and source.text.locate(quote) is None:
+            problem("quote", f"not found verbatim in {source.text.path.name}: {quote!r}")
+        qualifiers = tuple(q.strip() for q in values.get("qualifiers", "").split("|") if q.strip())
+        for q in qualifiers:
+            if q not in quote:
+                problem("qualifiers", f"{q!r} does not occur in the claim's quote")
+
+        modality = VCF._NS[values["modality"]] if values["modality"] else None
+        if modality is None or VCF.Modality not in onto.types_of(modality):
+            problem("modality", f"unknown modality {values['modality']!r} (one of the vcf:Modality individuals)")
+
+        try:
+            evidence = expand(values["evidence"])
+        except KeyError:
+            evidence = None
+        if evidence is None or evidence not in obo_terms:
+            problem("evidence", f"{values['evidence']!r} is not a term of data/reference/obo-terms.tsv")
+
+        subject = self._resolve(row, field("subject", "subject"), values["subject"], entities, sources)
+        predicate = None
+        try:
+            predicate = expand(values["predicate"])
+        except KeyError:
+            problem("predicate", f"unknown prefix in {values['predicate']!r}")
+        obj = None
+        if predicate is not None:
+            obj = self._check_predicate_object(row, values, predicate, subject, entities, sources, field)
+        if obj is not None and predicate in IDENTIFIER_PREDICATES:
+            local = str(obj) if isinstance(obj, Literal) else values["object"].split(":", 1)[-1]
+            if local not in quote or source is None or source.kind != VCF.ReferenceTable:
+                problem("object", f"identifier {values['object']!r} must be quoted from a verified reference table")
+        if len(self.problems) == before and subject and predicate is not None and obj is not None:
+            return Claim(values["claim_id"], subject[0], predicate, obj, modality, qualifiers, values["source"],
+                         quote, evidence, row, record)
+        return None
+
+    def _check_predicate_object(self, row: Row, values: dict[str, str], predicate: URIRef, subject,
+                                entities, sources, field):
+        onto = self.ontology
+        pname = values["predicate"]
+        datatype = values["datatype"]
+        text = values["object"]
+
+        def problem(name: str, message: str) -> None:
+            self.problems.append(row.problem(field(name, name), message))
+
         if subject is not None and predicate != RDF.type:
-            self._check_class(row, "subject", row["subject"], subject[1], onto.domain(predicate), "domain", pname)
+            self._check_class(row, field("subject", "subject"), values["subject"], subject[1], onto.domain(predicate), "domain", pname)
         if predicate == RDF.type:
-            target = self._resolve(row, "object", row["object"], entities, sources)
+            target = self._resolve(row, field("object", "object"), text, entities, sources)
             if target and target[0] not in onto.classes:
-                self.problems.append(row.problem("object", f"{row['object']!r} is not an ontology class"))
+                problem("object", f"{text!r} is not an ontology class")
                 return None
             return target[0] if target else None
         if predicate in onto.object_properties:
             if datatype:
-                self.problems.append(row.problem("datatype", f"{pname} is an object property: its object is an entity, not a {datatype} literal"))
+                problem("datatype", f"{pname} is an object property: its object is an entity, not a {datatype} literal")
                 return None
-            target = self._resolve(row, "object", row["object"], entities, sources)
+            target = self._resolve(row, field("object", "object"), text, entities, sources)
             if target:
-                self._check_class(row, "object", row["object"], target[1], onto.range(predicate), "range", pname)
+                self._check_class(row, field("object", "object"), text, target[1], onto.range(predicate), "range", pname)
                 return target[0]
             return None
+        if predicate in onto.annotation_properties and not datatype:
+            try:  # an annotation whose value is an IRI (e.g. a skos mapping to an external vocabulary)
+                return expand(text)
+            except KeyError:
+                problem("object", f"{text!r} is not a CURIE with a known prefix")
+                return None
         if predicate in onto.datatype_properties or predicate in onto.annotation_properties:
             expected = onto.range(predicate)
             if not datatype:
-                self.problems.append(row.problem("datatype", f"{pname} takes a literal: give its datatype (e.g. {self._curie(expected) if expected else 'xsd:string'})"))
+                problem("datatype", f"{pname} takes a literal: give its datatype (e.g. {self._curie(expected) if expected else 'xsd:string'})")
                 return None
             try:
                 dt = expand(datatype)
             except KeyError:
-                self.problems.append(row.problem("datatype", f"unknown prefix in {datatype!r}"))
+                problem("datatype", f"unknown prefix in {datatype!r}")
                 return None
             if expected is not None and dt != expected:
-                self.problems.append(row.problem("datatype", f"{pname} takes {self._curie(expected)}, not {datatype}"))
+                problem("datatype", f"{pname} takes {self._curie(expected)}, not {datatype}")
                 return None
             check = DATATYPE_CHECKS.get(dt)
             if check is None:
-                self.problems.append(row.problem("datatype", f"unsupported datatype {datatype} (supported: {', '.join(self._curie(d) for d in DATATYPE_CHECKS)})"))
+                problem("datatype", f"unsupported datatype {datatype} (supported: {', '.join(self._curie(d) for d in DATATYPE_CHECKS)})")
                 return None
             try:
-                check(row["object"])
+                check(text)
             except ValueError as exc:
-                self.problems.append(row.problem("object", f"{row['object']!r} is not a valid {datatype}: {exc}"))
+                problem("object", f"{text!r} is not a valid {datatype}: {exc}")
                 return None
-            return Literal(row["object"], datatype=dt)
-        self.problems.append(row.problem("predicate", f"unknown property {pname!r}: not declared in {onto.path.name}"))
+            return Literal(text, datatype=dt)
+        problem("predicate", f"unknown property {pname!r}: not declared in {onto.path.name}")
         return None
 
 
@@ -340,6 +384,9 @@ def load_curated(paths: ProjectPaths, ontology: Ontology) -> CuratedData:
     sources = loader.sources()
     entities = loader.entities(sources)
     claims = loader.claims(entities, sources, obo_terms)
+    from .references import load_references
+
+    references = load_references(loader, entities, sources, obo_terms)
     if loader.problems:
         raise CurationError(loader.problems)
-    return CuratedData(sources, entities, claims, obo_terms)
+    return CuratedData(sources, entities, claims + references.claims, obo_terms, references.mappings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from .errors import QueryError
-from .prefixes import PREFIXES, expand_curie, shorten
+from .prefixes import BASE, PREFIXES, expand_curie, shorten
 from .queries import Catalogue
 from .results import Term
 
@@ -27,6 +27,9 @@ def explain(store, catalogue: Catalogue, text: str) -> str:
     matches = resolve_term(store, catalogue, text)
     if not matches:
         raise QueryError(f"no term is labelled {text!r}; give a label, a CURIE (vcfr:Kyphoplasty) or an IRI")
+    if len(matches) > 1:  # prefer the graph's own term over an external one with the same label
+        own = [m for m in matches if m[0].startswith(BASE)]
+        matches = own if len(own) == 1 else matches
     if len(matches) > 1:
         options = "\n  ".join(f"{shorten(iri)}  ({label})" for iri, label in matches)
         raise QueryError(f"{text!r} names several terms; give one of:\n  {options}")
@@ -45,16 +48,25 @@ def explain(store, catalogue: Catalogue, text: str) -> str:
     statements = store.query(catalogue.queries["explain-term-statements"].text, {"term": term}).rows
     if not statements:
         lines.append("\n  No curated or inferred statement mentions this term.")
+    # One block per fact; under it, every source's support side by side.
+    facts: dict[tuple, list[dict]] = {}
     for row in statements:
         v = {k: t.value for k, t in row.items()}
-        fact = f"{v['subjectLabel']} —{v['predicateLabel']}→ {v['objectLabel']}"
+        for name in ("subjectLabel", "predicateLabel", "objectLabel"):
+            if v[name].startswith(("http://", "https://")):
+                v[name] = shorten(v[name])
+        facts.setdefault((v["s"], v["p"], v["o"]), []).append(v)
+    for support in facts.values():
+        first = support[0]
         lines.append("")
-        if v["kind"] == "claim":
-            qual = f"; qualifiers: {v['qualifiers']}" if v.get("qualifiers") else ""
-            lines.append(f"  {fact}   [{v['modality']}{qual}]  ({shorten(v['statement'])})")
-            lines.append(f"      “{v['quote']}”")
-            lines.append(f"      — {v['sourceLabel']}, sentence {v['sentence']}")
-        else:
-            lines.append(f"  {fact}   [inferred]  ({shorten(v['statement'])})")
-            lines.append(f"      derived by rule {shorten(v['rule'])} from claims {v['basis']}")
+        lines.append(f"  {first['subjectLabel']} —{first['predicateLabel']}→ {first['objectLabel']}")
+        for v in support:
+            if v["kind"] == "claim":
+                qual = f"; {v['qualifiers']}" if v.get("qualifiers") else ""
+                where = (f"sentence {v['sentence']}" if v.get("sentence")
+                         else f"row {v['record']} (line {v['recordLine']})" if v.get("record") else "header")
+                lines.append(f"      [{v['modality']}{qual}] “{v['quote']}”")
+                lines.append(f"          — {v['sourceLabel']}, {where}  ({shorten(v['statement'])})")
+            else:
+                lines.append(f"      [inferred] by rule {shorten(v['rule'])} from claims {v['basis']}  ({shorten(v['statement'])})")
     return "\n".join(lines) + "\n"

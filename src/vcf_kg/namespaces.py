@@ -53,6 +53,14 @@ class VCF(DefinedNamespace):
     Claim: URIRef
     InferredStatement: URIRef
     Modality: URIRef
+    Source: URIRef
+    ReferenceTable: URIRef
+    SourceRecord: URIRef
+    Publication: URIRef
+    TrialReport: URIRef
+    SystematicReview: URIRef
+    GuidelineSummary: URIRef
+    RecommendationStrength: URIRef
     # controlled values
     For: URIRef
     Option: URIRef
@@ -67,6 +75,10 @@ class VCF(DefinedNamespace):
     Recommended: URIRef
     Ideal: URIRef
     Restricted: URIRef
+    Strong: URIRef
+    Moderate: URIRef
+    Weak: URIRef
+    InconclusiveStrength: URIRef
     # object properties
     treats: URIRef
     isTreatedBy: URIRef
@@ -103,6 +115,12 @@ class VCF(DefinedNamespace):
     fromSentence: URIRef
     sentenceOf: URIRef
     derivedFromClaim: URIRef
+    hasStrength: URIRef
+    reportedBy: URIRef
+    supportedBy: URIRef
+    summarisedIn: URIRef
+    fromRecord: URIRef
+    recordOf: URIRef
     # annotation properties
     statementSubject: URIRef
     statementPredicate: URIRef
@@ -119,6 +137,18 @@ class VCF(DefinedNamespace):
     deadlineMonthsMin: URIRef
     deadlineMonthsMax: URIRef
     minimumVertebraeJoined: URIRef
+    wording: URIRef
+    guidelineTitle: URIRef
+    studyDesign: URIRef
+    comparisonText: URIRef
+    findingText: URIRef
+    publicationYear: URIRef
+    doi: URIRef
+    pmid: URIRef
+    recordText: URIRef
+    recordLine: URIRef
+    verificationNote: URIRef
+    singleSecondarySource: URIRef
 
 
 VCFR = Namespace(PREFIXES["vcfr"])  # curated entities (named individuals)

@@ -21,8 +21,13 @@ RELEASE_FORMATS: dict[str, tuple[str, str, str]] = {
 }
 
 
+SSSOM_SUFFIX = "sssom.tsv"
+
+
 def release_file(dist: Path, fmt: str = "nt") -> Path:
-    """The file of one release format in a release directory."""
+    """The file of one release format in a release directory (fmt 'sssom': the mapping set)."""
+    if fmt == "sssom":
+        return dist / f"{RELEASE_NAME}.{SSSOM_SUFFIX}"
     return dist / f"{RELEASE_NAME}.{RELEASE_FORMATS[fmt][1]}"
 
 

@@ -28,9 +28,19 @@ PREFIXES: dict[str, str] = {
     "RO": OBO + "RO_",
     "BFO": OBO + "BFO_",
     "ECO": OBO + "ECO_",
+    # External vocabularies of the mappings. RDF IRI prefixes as bioregistry (0.15) records them; ICD-10-CM has
+    # no RDF prefix there, so BioPortal's (one of the URI prefixes bioregistry lists for icd10cm) is used.
+    "HP": OBO + "HP_",
+    "MESH": "http://id.nlm.nih.gov/mesh/",
+    "ICD10CM": "http://purl.bioontology.org/ontology/ICD10CM/",
+    "SNOMEDCT": "http://snomed.info/id/",
+    "wikidata": "http://www.wikidata.org/entity/",
+    "semapv": "https://w3id.org/semapv/vocab/",
 }
+# Prefixes of external identifiers: every such IRI in the graph must come from a verified reference table.
+EXTERNAL_PREFIXES = ("HP", "MESH", "ICD10CM", "SNOMEDCT", "wikidata")
 # Prefixes that serialisations declare (OBO-style CURIE prefixes stay out of Turtle headers).
-SERIALISATION_PREFIXES = {k: v for k, v in PREFIXES.items() if k not in {"RO", "BFO", "ECO"}}
+SERIALISATION_PREFIXES = {k: v for k, v in PREFIXES.items() if k not in {"RO", "BFO", "ECO", "HP"}}
 
 
 def expand_curie(curie: str) -> str:

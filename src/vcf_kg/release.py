@@ -80,11 +80,12 @@ def dataset_description(counts: dict[str, int], version: str, sources: list[URIR
 
 
 def write_release(graph: Graph, dist: Path, counts: dict[str, int], version: str,
-                  sources: list[URIRef], report=None) -> list[Path]:
+                  sources: list[URIRef], report=None, extra: dict[str, bytes] | None = None) -> list[Path]:
     """Write every format plus void.ttl into ``dist`` atomically. Returns the files written."""
     dist = dist.resolve()
     dist.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dist.name}-new-", dir=dist.parent))
+    os.chmod(tmp, 0o755)  # mkdtemp makes it private; the release directory is for everyone to read
     try:
         for fmt in FORMATS:
             if report:
@@ -92,6 +93,8 @@ def write_release(graph: Graph, dist: Path, counts: dict[str, int], version: str
             release_file(tmp, fmt).write_bytes(serialise(graph, fmt))
         description = dataset_description(counts, version, sources)
         (tmp / "void.ttl").write_bytes(serialise(description, "ttl"))
+        for name, data in (extra or {}).items():
+            (tmp / name).write_bytes(data)
         old = None
         if dist.exists():
             old = dist.with_name(f".{dist.name}-old-{os.getpid()}")
@@ -112,6 +115,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a release file is for everyone to read
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -15,6 +15,7 @@ class Row:
     path: Path
     line: int
     values: dict[str, str]
+    text: str = ""  # the raw line
 
     def __getitem__(self, field: str) -> str:
         return self.values[field]
@@ -47,7 +48,7 @@ def read_tsv(path: Path, required: list[str]) -> list[Row]:
         if len(cells) != len(header):
             problems.append(Problem(path, number, None, f"has {len(cells)} tab-separated cells, the header has {len(header)}"))
             continue
-        rows.append(Row(path, number, {h: c.strip() for h, c in zip(header, cells)}))
+        rows.append(Row(path, number, {h: c.strip() for h, c in zip(header, cells)}, text))
     if header is None:
         problems.append(Problem(path, None, None, "no header row"))
     if problems:
