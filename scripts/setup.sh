@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 apt_packages=()
 command -v java >/dev/null 2>&1 || apt_packages+=(default-jre-headless)
+[ -x /usr/bin/chromium ] || apt_packages+=(chromium)  # the browser test of `vcf-kg serve`'s query page
 
 if ((${#apt_packages[@]})); then
   echo "setup: installing system packages: ${apt_packages[*]}" >&2
@@ -21,6 +22,6 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 echo "setup: installing vcf-kg and its dependencies into .venv" >&2
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 | grep -v "^WARNING: Location" >&2 || true
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,docs]' 2>&1 | grep -v "^WARNING: Location" >&2 || true
 .venv/bin/python -c "import vcf_kg, rdflib, pyoxigraph, pyshacl, owlready2" \
   || { echo "setup: the Python dependencies did not install" >&2; exit 1; }

@@ -34,11 +34,19 @@ def build_release(paths: ProjectPaths | None = None, *, validate: bool = True, r
         report("validating (SHACL shapes, QC queries)")
         violations = validate_graph(result.graph, paths, result.curated)
         if violations:
-            raise BuildError("validation failed; the previous release is untouched:\n  "
-                             + "\n  ".join(str(v) for v in violations))
+            shown = [str(v) for v in violations[:25]]
+            if len(violations) > len(shown):
+                shown.append(f"... and {len(violations) - len(shown)} more (run `vcf-kg build --no-validate` "
+                             "then `vcf-kg validate` to list them all)")
+            raise BuildError(f"validation failed ({len(violations)} violation(s)); the previous release is untouched:\n  "
+                             + "\n  ".join(shown))
     report(f"writing the release to {paths.dist}")
+    from .paths import release_file
+    from .sssom import sssom_tsv
+
+    sssom = {release_file(paths.dist, "sssom").name: sssom_tsv(result.curated.mappings, result.version)}
     write_release(result.graph, paths.dist, result.counts, result.version,
-                  sorted(s.iri for s in result.curated.sources.values()), report)
+                  sorted(s.iri for s in result.curated.sources.values()), report, sssom)
     return result
 
 
@@ -65,13 +73,62 @@ def validate_release(paths: ProjectPaths | None = None, *, reasoner: bool = True
     return validate_graph(graph, paths, curated, release_file(paths.dist, "owl") if reasoner else None)
 
 
-def open_store(paths: ProjectPaths | None = None):
-    """The embedded store holding the built release."""
+def open_store(paths: ProjectPaths | None = None, *, endpoint: str | None = None, graph: str | None = None,
+               store_path: Path | str | None = None, auth=None, timeout: float = 120.0):
+    """The store to query: by default the embedded store holding the built release (in memory).
+
+    ``store_path``: a persistent store made by ``load`` (opened read-only). ``endpoint``: a remote
+    SPARQL 1.1 endpoint, with ``graph`` as its default graph and ``auth`` (a ``remote.Auth``).
+    """
     from .paths import release_file
+
+    if endpoint and store_path:
+        raise ValueError("give either a remote endpoint or a local store path, not both")
+    if graph and not endpoint:
+        raise ValueError("a graph IRI goes with a remote endpoint (--endpoint)")
+    if endpoint:
+        from .remote import RemoteStore
+
+        return RemoteStore(endpoint, graph=graph, auth=auth, timeout=timeout)
+    if store_path:
+        from .store import PersistentStore
+
+        return PersistentStore(store_path)
     from .store import EmbeddedStore
 
     paths = paths or project_paths()
     return EmbeddedStore(release_file(paths.dist, "nt"))
+
+
+def load(files: list[Path | str], store_path: Path | str, *, paths: ProjectPaths | None = None,
+         release: bool = True, fresh: bool = False, on_file=None, report: Report = _quiet):
+    """Merge the built release and other RDF files (e.g. a terminology dump) into a persistent store.
+
+    Returns one ``store.LoadedFile`` (triples added, seconds) per file loaded. ``on_file(path, size)``
+    may return a callback that gets byte counts while the file is read (a progress bar).
+    """
+    from .paths import release_file
+    from .store import load_store
+
+    paths = paths or project_paths()
+    release_nt = release_file(paths.dist, "nt") if release else None
+    if release_nt is not None and not release_nt.exists():
+        from .errors import NotBuiltError
+
+        raise NotBuiltError(f"no built graph at {release_nt}: run `vcf-kg build` first (or load with --no-release)")
+    return load_store(Path(store_path), [Path(f) for f in files], release=release_nt, fresh=fresh,
+                      on_file=on_file, report=report)
+
+
+def publish(endpoint: str, graph: str, *, paths: ProjectPaths | None = None, update_endpoint: str | None = None,
+            gsp_endpoint: str | None = None, auth=None, report: Report = _quiet):
+    """Replace named graph ``graph`` at a remote SPARQL store with the built release; verify its count."""
+    from .paths import release_file
+    from .remote import publish as remote_publish
+
+    paths = paths or project_paths()
+    return remote_publish(release_file(paths.dist, "nt"), endpoint, graph, update_endpoint=update_endpoint,
+                          gsp_endpoint=gsp_endpoint, auth=auth, report=report)
 
 
 def catalogue(paths: ProjectPaths | None = None):
@@ -119,8 +176,8 @@ def export(fmt: str, paths: ProjectPaths | None = None) -> bytes:
     from .errors import NotBuiltError
     from .paths import RELEASE_FORMATS, release_file
 
-    if fmt not in RELEASE_FORMATS:
-        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(RELEASE_FORMATS)})")
+    if fmt not in RELEASE_FORMATS and fmt != "sssom":
+        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(RELEASE_FORMATS)}, sssom)")
     path = release_file((paths or project_paths()).dist, fmt)
     if not path.exists():
         raise NotBuiltError(f"no built graph at {path}: run `vcf-kg build` first")

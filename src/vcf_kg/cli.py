@@ -11,7 +11,7 @@ from . import __version__
 from .errors import CurationError, VcfKgError
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
-EXPORT_FORMATS = ("ttl", "nt", "owl", "jsonld")
+EXPORT_FORMATS = ("ttl", "nt", "owl", "jsonld", "sssom")
 
 
 def _progress(message: str) -> None:
@@ -114,6 +114,53 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
+def _store_options(command):
+    """--store / --endpoint / --graph / --user / --password / --auth: where a query runs."""
+    options = [
+        click.option("--store", "store_path", type=click.Path(file_okay=False), envvar="VCF_KG_STORE",
+                     help="A persistent local store made by `vcf-kg load` (env VCF_KG_STORE)."),
+        click.option("--endpoint", metavar="URL", envvar="VCF_KG_ENDPOINT",
+                     help="A remote SPARQL 1.1 query endpoint (env VCF_KG_ENDPOINT)."),
+        click.option("--graph", metavar="IRI", help="With --endpoint: the named graph holding the release "
+                     "(sent as default-graph-uri; on Virtuoso, without it queries also see system graphs)."),
+        click.option("--user", envvar="VCF_KG_USER", help="With --endpoint: HTTP user name (env VCF_KG_USER)."),
+        click.option("--password", envvar="VCF_KG_PASSWORD",
+                     help="With --endpoint: HTTP password (better: env VCF_KG_PASSWORD)."),
+        click.option("--auth", "auth_scheme", type=click.Choice(["digest", "basic"]), default="digest",
+                     show_default=True, help="HTTP authentication scheme for --user/--password."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _auth(user, password, auth_scheme):
+    if not user and not password:
+        return None
+    if not (user and password):
+        raise click.UsageError("give both --user and --password (or VCF_KG_USER / VCF_KG_PASSWORD)")
+    from .remote import Auth
+
+    return Auth(user, password, auth_scheme)
+
+
+def _open_store(paths, store_path=None, endpoint=None, graph=None, user=None, password=None, auth_scheme="digest"):
+    from . import api
+
+    if endpoint and store_path:
+        raise click.UsageError("give either --endpoint or --store, not both")
+    if graph and not endpoint:
+        raise click.UsageError("--graph goes with --endpoint")
+    auth = _auth(user, password, auth_scheme) if endpoint else None  # credentials only matter remotely
+    return api.open_store(paths, endpoint=endpoint, graph=graph, store_path=store_path, auth=auth)
+
+
+def _warn_about_store(store) -> None:
+    if getattr(store, "is_virtuoso", False) and not store.graph:
+        click.echo("warning: this is Virtuoso and no --graph was given: the answer also draws on Virtuoso's "
+                   "own system graphs", err=True)
+
+
 @main.command()
 @click.argument("ref")
 @click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
@@ -121,22 +168,38 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
               help="Bind a query parameter (an IRI, CURIE or literal, as the query declares).")
 @click.option("--dist", type=click.Path(file_okay=False), help="Release directory (default: dist/).")
-def query(ref, fmt, params, dist):
-    """Run a named query, a .rq FILE, or '-' (the query text on standard input)."""
+@_store_options
+def query(ref, fmt, params, dist, **store_options):
+    """Run a named query, a .rq FILE, or '-' (the query text on standard input).
+
+    \b
+    Where it runs: the built release in memory (default), a persistent store (--store PATH, made by
+    `vcf-kg load`), or any SPARQL 1.1 endpoint (--endpoint URL [--graph IRI] [--user U --password P]).
+    """
     from . import api
 
     stdin_text = sys.stdin.read() if ref == "-" else None
-    results = api.query(ref, _parse_params(params), paths=_paths(dist), stdin_text=stdin_text)
+    paths = _paths(dist)
+    store = _open_store(paths, **store_options)
+    results = api.query(ref, _parse_params(params), store=store, paths=paths, stdin_text=stdin_text)
     click.echo(results.render(fmt), nl=False)
+    _warn_about_store(store)
 
 
 @main.command()
 @click.option("--dist", type=click.Path(file_okay=False), help="Release directory (default: dist/).")
-def cq(dist):
-    """Run every competency question and compare it with the expected answer in its header."""
+@_store_options
+def cq(dist, **store_options):
+    """Run every competency question and compare it with the expected answer in its header.
+
+    With --store or --endpoint the questions run there (the answers expected are the same).
+    """
     from . import api
 
-    results = api.competency_questions(paths=_paths(dist))
+    paths = _paths(dist)
+    store = _open_store(paths, **store_options)
+    results = api.competency_questions(store=store, paths=paths)
+    _warn_about_store(store)
     for r in results:
         click.echo(f"{'PASS' if r.passed else 'FAIL'}  {r.name}: {r.question}")
         for p in r.problems:
@@ -151,7 +214,7 @@ def cq(dist):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of standard output.")
 @click.option("--dist", type=click.Path(file_okay=False), help="Release directory (default: dist/).")
 def export(fmt, output, dist):
-    """Write the whole graph in one format (owl = RDF/XML)."""
+    """Write the whole graph in one format (owl = RDF/XML), or its vocabulary mappings (sssom = SSSOM TSV)."""
     from . import api
 
     data = api.export(fmt, _paths(dist))
@@ -165,6 +228,17 @@ def export(fmt, output, dist):
 
 
 @main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write (default: dist/ontology.html).")
+@click.option("--dist", type=click.Path(file_okay=False), help="Release directory (default: dist/).")
+def docs(output, dist):
+    """Generate the ontology's HTML documentation with pyLODE."""
+    from .ontology_docs import write_ontology_docs
+
+    target = write_ontology_docs(_paths(dist), Path(output) if output else None)
+    click.echo(f"wrote the ontology documentation to {target}")
+
+
+@main.command()
 @click.argument("term", nargs=-1, required=True)
 @click.option("--dist", type=click.Path(file_okay=False), help="Release directory (default: dist/).")
 def explain(term, dist):
@@ -174,6 +248,111 @@ def explain(term, dist):
 
     paths = _paths(dist)
     click.echo(run_explain(api.open_store(paths), api.catalogue(paths), " ".join(term)), nl=False)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--store", "store_path", required=True, type=click.Path(file_okay=False), envvar="VCF_KG_STORE",
+              help="The persistent store directory (created if new; env VCF_KG_STORE).")
+@click.option("--fresh", is_flag=True, help="Rebuild the store: the current release plus every file loaded "
+              "before and FILES, swapped in when complete (needed after a new release).")
+@click.option("--no-release", is_flag=True, help="Do not merge the built release into a new store.")
+@click.option("--dist", type=click.Path(file_okay=False), help="Release directory (default: dist/).")
+def load(files, store_path, fresh, no_release, dist):
+    """Merge RDF FILES (e.g. a terminology dump; .nt .nq .ttl .trig .owl/.rdf .jsonld, optionally .gz) and
+    the built release into a persistent local store, then query it with `--store PATH`.
+
+    The store is one RDF graph (a merge: a triple in two files counts once); it is loaded once and
+    reopened in milliseconds.
+    """
+    from . import api
+
+    bars = []
+
+    def on_file(path, size):
+        bar = click.progressbar(length=size, label=Path(path).name[-40:], file=sys.stderr,
+                                show_eta=True, show_percent=True, width=30)
+        bar.__enter__()
+        bars.append(bar)
+        return bar.update
+
+    def close_bar():
+        while bars:
+            bars.pop().__exit__(None, None, None)
+
+    started = time.perf_counter()
+    try:
+        loaded = api.load(list(files), store_path, paths=_paths(dist), release=not no_release, fresh=fresh,
+                          on_file=lambda path, size: (close_bar(), on_file(path, size))[1])
+    finally:
+        close_bar()
+    total = sum(f.triples for f in loaded)
+    for f in loaded:
+        click.echo(f"  {f.path}: +{f.triples} triples in {f.seconds:.2f}s ({f.rate:,.0f} triples/s)")
+    from .store import PersistentStore
+
+    count = PersistentStore(store_path).triple_count()
+    seconds = time.perf_counter() - started
+    click.echo(f"loaded {total} triples in {seconds:.1f}s ({total / seconds if seconds else 0:,.0f} triples/s); "
+               f"{store_path} holds {count} triples")
+
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL", envvar="VCF_KG_ENDPOINT",
+              help="The store's SPARQL query endpoint (Virtuoso: http://HOST:PORT/sparql-auth with --user).")
+@click.option("--graph", required=True, metavar="IRI", help="The named graph to replace with the release.")
+@click.option("--update-endpoint", metavar="URL", help="Where SPARQL Update goes (default: --endpoint; "
+              "an endpoint ending in /query becomes /update, as on Oxigraph and Fuseki).")
+@click.option("--gsp-endpoint", metavar="URL", help="Upload with the SPARQL 1.1 Graph Store HTTP Protocol "
+              "(PUT) here instead of SPARQL Update (Oxigraph: /store; Virtuoso: /sparql-graph-crud-auth).")
+@click.option("--user", envvar="VCF_KG_USER", help="HTTP user name (env VCF_KG_USER).")
+@click.option("--password", envvar="VCF_KG_PASSWORD", help="HTTP password (better: env VCF_KG_PASSWORD).")
+@click.option("--auth", "auth_scheme", type=click.Choice(["digest", "basic"]), default="digest", show_default=True)
+@click.option("--dist", type=click.Path(file_okay=False), help="Release directory (default: dist/).")
+def publish(endpoint, graph, update_endpoint, gsp_endpoint, user, password, auth_scheme, dist):
+    """Replace a named graph on a SPARQL 1.1 store with the built release, then verify its triple count.
+
+    The release goes to a temporary graph first and replaces GRAPH in one MOVE, so readers see the
+    old graph or the new one, never half of it.
+    """
+    from . import api
+
+    result = api.publish(endpoint, graph, paths=_paths(dist), update_endpoint=update_endpoint,
+                         gsp_endpoint=gsp_endpoint, auth=_auth(user, password, auth_scheme), report=_progress)
+    click.echo(f"published {result.triples} triples to <{result.graph}> at {result.endpoint} in "
+               f"{result.seconds:.1f}s ({result.method}); the graph holds {result.triples} triples, as the release")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
+              help="Seconds a query may run before it is stopped (504).")
+@click.option("--workers", type=click.IntRange(min=1), help="Query worker processes (default: CPU count, at least 2).")
+@click.option("--max-body-bytes", type=click.IntRange(min=1024), default=1 << 20, show_default=True,
+              help="Largest request body / query string (413 / 414 past it).")
+@click.option("--max-result-bytes", type=click.IntRange(min=1024), default=32 << 20, show_default=True,
+              help="Largest serialised result (413 past it).")
+@click.option("--cache-bytes", type=click.IntRange(min=0), default=32 << 20, show_default=True,
+              help="Result cache size (the release does not change while serving); 0 turns it off.")
+@click.option("--worker-memory-bytes", type=click.IntRange(min=0), default=2 << 30, show_default=True,
+              help="Address-space limit of each worker; 0 for none.")
+@click.option("--allow-federation", is_flag=True,
+              help="Let SERVICE reach other endpoints. Only for trusted local use: a public endpoint must refuse it.")
+@click.option("--access-log", is_flag=True, help="Log every request.")
+@click.option("--dist", type=click.Path(file_okay=False), help="Release directory (default: dist/).")
+def serve(host, port, timeout, workers, max_body_bytes, max_result_bytes, cache_bytes, worker_memory_bytes,
+          allow_federation, access_log, dist):
+    """Serve the graph: SPARQL 1.1 endpoint at /sparql, resolvable IRIs, a query page at /.
+
+    Read-only: SPARQL Update, LOAD and SERVICE are refused. A query that runs past --timeout is
+    stopped (its worker process is replaced) and the server keeps answering. See docs/serving.md.
+    """
+    from .serve import serve as run_server
+
+    run_server(host, port, paths=_paths(dist), access_log=access_log, timeout=timeout, workers=workers,
+               max_body_bytes=max_body_bytes, max_result_bytes=max_result_bytes, cache_bytes=cache_bytes,
+               worker_memory_bytes=worker_memory_bytes, allow_federation=allow_federation)
 
 
 if __name__ == "__main__":

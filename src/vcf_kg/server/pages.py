@@ -1,0 +1,118 @@
+"""HTML for the linked-data pages: a layout, and terms rendered as links into this server.
+
+Every IRI under the persistent namespace (https://w3id.org/vcf-kg/...) links to its path on this
+server, so the pages can be browsed on a local server and behind the w3id redirect alike. Every
+value is escaped; nothing from the graph or the request reaches the page unescaped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from ..namespaces import BASE, shorten
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+FORMAT_LINKS = (("ttl", "Turtle", "text/turtle"), ("jsonld", "JSON-LD", "application/ld+json"),
+                ("nt", "N-Triples", "application/n-triples"), ("rdfxml", "RDF/XML", "application/rdf+xml"))
+
+
+@dataclass(frozen=True)
+class Node:
+    """An RDF term as SPARQL JSON results give it."""
+
+    kind: str  # uri | literal | bnode
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+    @classmethod
+    def from_json(cls, b: dict | None) -> "Node | None":
+        if b is None:
+            return None
+        kind = "literal" if b["type"] == "typed-literal" else b["type"]
+        return cls(kind, b["value"], b.get("datatype"), b.get("xml:lang"))
+
+
+def rows(results: dict) -> list[dict[str, Node]]:
+    """SPARQL JSON results -> rows of Nodes."""
+    return [{k: Node.from_json(v) for k, v in b.items()} for b in results.get("results", {}).get("bindings", [])]
+
+
+def local_href(iri: str) -> str:
+    """The path of an IRI on this server when it is one of ours, else the IRI itself."""
+    if iri.startswith(BASE):
+        return "/" + iri[len(BASE):]
+    return iri
+
+
+def link(node: Node | None, label: Node | str | None = None) -> str:
+    if node is None:
+        return ""
+    if node.kind == "uri":
+        text = label.value if isinstance(label, Node) else (label or shorten(node.value))
+        if not node.value.lower().startswith(("http://", "https://")):  # urn:, mailto:, never javascript:
+            return f'<span class="iri" title="{escape(node.value)}">{escape(text)}</span>'
+        external = "" if node.value.startswith(BASE) else ' rel="external"'
+        return (f'<a href="{escape(local_href(node.value))}" title="{escape(node.value)}"{external}>'
+                f"{escape(text)}</a>")
+    if node.kind == "bnode":
+        return f"<code>_:{escape(node.value)}</code>"
+    return literal(node)
+
+
+def literal(node: Node) -> str:
+    out = f'<span class="literal">{escape(node.value)}</span>'
+    if node.lang:
+        out += f' <span class="lang">@{escape(node.lang)}</span>'
+    elif node.datatype and node.datatype not in (XSD_STRING, RDF_LANG_STRING):
+        out += f' <span class="datatype">{escape(shorten(node.datatype))}</span>'
+    return out
+
+
+def format_links(path: str) -> str:
+    links = " · ".join(f'<a href="{escape(path)}?format={key}" type="{media}">{name}</a>'
+                       for key, name, media in FORMAT_LINKS)
+    return f'<p class="formats">Also as {links}</p>'
+
+
+def alternates_header(path: str) -> str:
+    """A Link header naming the RDF versions of an HTML page."""
+    return ", ".join(f'<{path}?format={key}>; rel="alternate"; type="{media}"' for key, _, media in FORMAT_LINKS)
+
+
+def layout(title: str, body: str, *, head: str = "") -> str:
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)} · vcf-kg</title>
+<link rel="stylesheet" href="/static/app.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+{head}
+</head>
+<body>
+<header class="site">
+  <a class="brand" href="/">vcf-kg</a>
+  <nav><a href="/">Query</a> <a href="/ontology">Ontology</a> <a href="/.well-known/void">Dataset</a>
+  <a href="/sparql">SPARQL endpoint</a></nav>
+</header>
+<main>
+{body}
+</main>
+</body>
+</html>
+"""
+
+
+def statement_table(entries: list[tuple[str, str]], headings: tuple[str, str]) -> str:
+    if not entries:
+        return '<p class="empty">None.</p>'
+    body = "\n".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in entries)
+    return (f'<table class="statements"><thead><tr><th>{escape(headings[0])}</th><th>{escape(headings[1])}</th>'
+            f"</tr></thead>\n<tbody>\n{body}\n</tbody></table>")
+
+
+def error_page(status: int, message: str) -> str:
+    return layout(f"{status}", f'<h1>{status}</h1>\n<p class="error">{escape(message)}</p>')

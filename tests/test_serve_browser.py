@@ -1,0 +1,119 @@
+"""The query page in a real browser: Debian's headless Chromium (installed by scripts/setup.sh),
+driven by Playwright, against a running `vcf-kg serve`. Nothing leaves 127.0.0.1."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_serve_support import http, server_fixture
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+NAMED = "shared-complications"
+
+server = server_fixture()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Chromium is missing: run scripts/setup.sh (it installs Debian's chromium)"
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    outside, errors = [], []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.console_errors = errors
+    yield page
+    context.close()
+    assert outside == [], "the page made requests beyond the server (CDN assets?)"
+    assert errors == []
+
+
+def shown_rows(page) -> list[list[str]]:
+    return page.eval_on_selector_all(
+        "#results-table tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
+
+
+def test_the_page_runs_a_named_query_and_shows_its_rows(page, server, store, catalogue):
+    page.goto(server)
+    page.wait_for_selector("body[data-ready=true]")
+    page.select_option("#named-query", NAMED)
+    query = catalogue.queries[NAMED]
+    assert page.inner_text("#question") == query.question
+    page.click("#run")
+    page.wait_for_selector("#results-table tbody tr")
+    expected = store.query(query.text, query.bindings())
+    header = page.eval_on_selector_all("#results-table thead th", "ths => ths.map(t => t.textContent)")
+    assert header == expected.variables
+    rows = shown_rows(page)
+    wanted = [[row.get(v, "") for v in expected.variables] for row in expected.display_rows()]
+    assert sorted(rows) == sorted(wanted)
+    assert page.inner_text("#status").startswith(f"{len(wanted)} row")
+
+
+def test_links_in_the_results_open_the_linked_data_page(page, server):
+    page.goto(server + f"?query={NAMED}")
+    page.wait_for_selector("body[data-ready=true]")
+    page.click("#run")
+    link = page.wait_for_selector("#results-table tbody a[href^='/']")
+    href = link.get_attribute("href")
+    link.click()
+    page.wait_for_url(server.rstrip("/") + href.split("#")[0] + "*")
+    assert page.inner_text("h1")
+
+
+def test_edited_sparql_runs_and_downloads_as_csv_and_json(page, server):
+    page.goto(server)
+    page.wait_for_selector("body[data-ready=true]")
+    page.evaluate("""() => document.querySelector('.CodeMirror').CodeMirror.setValue(
+        'SELECT ?label WHERE { vcfr:Rest rdfs:label ?label }')""")
+    page.click(".CodeMirror")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#results-table tbody tr")
+    assert shown_rows(page) == [["rest"]]
+    csv_href = page.get_attribute("#download-csv", "href")
+    json_href = page.get_attribute("#download-json", "href")
+    csv = http(server, csv_href)
+    assert (csv.status, csv.type, csv.text) == (200, "text/csv", "label\r\nrest\r\n")
+    assert http(server, json_href).type == "application/sparql-results+json"
+    with page.expect_download() as download:
+        page.click("#download-csv")
+    assert Path(download.value.path()).read_bytes() == b"label\r\nrest\r\n"
+
+
+def test_a_bad_query_shows_the_server_message(page, server):
+    page.goto(server)
+    page.wait_for_selector("body[data-ready=true]")
+    page.evaluate("() => document.querySelector('.CodeMirror').CodeMirror.setValue('SELECT WHERE {')")
+    page.click("#run")
+    error = page.wait_for_selector("#error")
+    assert "malformed query" in error.inner_text()
+    assert page.inner_text("#status") == "Error 400"
+    # Chromium logs the failed request itself; that one is expected here
+    page.console_errors[:] = [e for e in page.console_errors if "status of 400" not in e]
+
+
+def test_only_web_iris_become_links(page, server):
+    page.goto(server)
+    page.wait_for_selector("body[data-ready=true]")
+    page.evaluate("""() => document.querySelector('.CodeMirror').CodeMirror.setValue(
+        'SELECT ?a ?b WHERE { BIND (IRI("javascript:alert(1)") AS ?a) BIND (vcfr:Rest AS ?b) }')""")
+    page.click("#run")
+    page.wait_for_selector("#results-table tbody tr")
+    cells = page.eval_on_selector_all("#results-table tbody td", "tds => tds.map(td => td.innerHTML)")
+    assert "<a" not in cells[0] and "javascript:alert(1)" in cells[0]
+    assert 'href="/id/Rest"' in cells[1]

@@ -1,0 +1,57 @@
+"""Helpers shared by the tests of `vcf-kg serve` (this module holds no tests).
+
+Each test module starts its own server with ``server_fixture(...)`` (a child process on a free
+port of 127.0.0.1, serving the session's build, stopped at the end of the module) and talks to it with ``http(...)``, a thin
+http.client wrapper that returns status, headers and body whatever the status.
+"""
+from __future__ import annotations
+
+from http.client import HTTPConnection
+import urllib.parse
+from dataclasses import dataclass
+
+import pytest
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+    @property
+    def type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip()
+
+
+def http(base: str, path: str, *, method: str = "GET", headers: dict[str, str] | None = None,
+         body: bytes | str | None = None, params: dict | None = None, timeout: float = 30) -> Answer:
+    url = urllib.parse.urlsplit(base)
+    if params:
+        path += ("&" if "?" in path else "?") + urllib.parse.urlencode(params)
+    conn = HTTPConnection(url.hostname, url.port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body.encode("utf-8") if isinstance(body, str) else body,
+                     headers=headers or {})
+        response = conn.getresponse()
+        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+    finally:
+        conn.close()
+
+
+def server_fixture(**options):
+    """A module-scoped fixture: a running server on the session's build (options as `vcf-kg serve`
+    flags), as its base URL."""
+
+    @pytest.fixture(scope="module")
+    def server(built, paths):
+        from vcf_kg.serve import background
+
+        with background(dist=str(paths.dist), **options) as url:
+            yield url
+
+    return server
