@@ -5,7 +5,8 @@ The public API is in ``vcf_kg.api`` and re-exported here; imports are lazy so th
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["build_release", "validate_release", "open_store", "query", "competency_questions", "export", "catalogue"]
+__all__ = ["build_release", "validate_release", "open_store", "query", "competency_questions", "export", "catalogue",
+           "load", "publish"]
 
 
 def __getattr__(name: str):
