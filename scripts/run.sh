@@ -6,7 +6,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/vcf-kg build
 .venv/bin/vcf-kg validate
-.venv/bin/vcf-kg docs
 echo
 echo "Which procedures share nerve-root complications?"
 .venv/bin/vcf-kg query shared-complications

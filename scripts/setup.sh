@@ -22,6 +22,6 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 echo "setup: installing vcf-kg and its dependencies into .venv" >&2
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,docs]' 2>&1 | grep -v "^WARNING: Location" >&2 || true
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 | grep -v "^WARNING: Location" >&2 || true
 .venv/bin/python -c "import vcf_kg, rdflib, pyoxigraph, pyshacl, owlready2" \
   || { echo "setup: the Python dependencies did not install" >&2; exit 1; }

@@ -94,6 +94,7 @@ def test_ontology_iri_serves_the_ontology(server):
     assert not any(str(s).startswith(BASE + "id/") for s in graph.subjects())  # the TBox only
     page = http(server, "/ontology", headers={"Accept": BROWSER}).text
     assert 'id="Claim"' in page  # hash IRIs land on their section
+    assert "pyLODE" in page and "has potential complication" in page  # the generated documentation
 
 
 def test_dataset_description_names_the_endpoint(server):

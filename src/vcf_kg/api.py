@@ -44,9 +44,13 @@ def build_release(paths: ProjectPaths | None = None, *, validate: bool = True, r
     from .paths import release_file
     from .sssom import sssom_tsv
 
-    sssom = {release_file(paths.dist, "sssom").name: sssom_tsv(result.curated.mappings, result.version)}
+    from .ontology_docs import DOCS_NAME, ontology_html
+
+    report("documenting the ontology (pyLODE)")
+    extra = {release_file(paths.dist, "sssom").name: sssom_tsv(result.curated.mappings, result.version),
+             DOCS_NAME: ontology_html(paths)}
     write_release(result.graph, paths.dist, result.counts, result.version,
-                  sorted(s.iri for s in result.curated.sources.values()), report, sssom)
+                  sorted(s.iri for s in result.curated.sources.values()), report, extra)
     return result
 
 

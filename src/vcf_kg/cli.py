@@ -231,7 +231,7 @@ def export(fmt, output, dist):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write (default: dist/ontology.html).")
 @click.option("--dist", type=click.Path(file_okay=False), help="Release directory (default: dist/).")
 def docs(output, dist):
-    """Generate the ontology's HTML documentation with pyLODE."""
+    """Write the ontology's HTML documentation (pyLODE); `vcf-kg build` also writes it to dist/ontology.html."""
     from .ontology_docs import write_ontology_docs
 
     target = write_ontology_docs(_paths(dist), Path(output) if output else None)

@@ -14,7 +14,7 @@ def ontology_html(paths: ProjectPaths) -> bytes:
     try:
         from pylode import OntPub
     except ImportError as exc:
-        raise VcfKgError(f"pyLODE is not installed ({exc}); run scripts/setup.sh or pip install -e '.[docs]'") from None
+        raise VcfKgError(f"pyLODE is not installed ({exc}); run scripts/setup.sh") from None
     logging.getLogger().setLevel(logging.WARNING)  # pyLODE logs every step at INFO
     return OntPub(ontology=str(paths.ontology)).make_html().encode("utf-8")
 

@@ -169,6 +169,10 @@ class LinkedData:
         iri = str(ONTOLOGY_IRI)
         if offer is not HTML_OFFER:
             return self._graph_response(await self._call(_ONTOLOGY_GRAPH, None, graph=offer.key), offer)
+        documentation = self.release_dir / "ontology.html"  # pyLODE's page, written by `vcf-kg build`
+        if documentation.is_file():
+            return HTMLResponse(documentation.read_bytes(),
+                                headers={"Vary": "Accept", "Link": pages.alternates_header("/ontology")})
         terms: dict[str, list[dict[str, Node]]] = {}
         for r in await self._select(_ONTOLOGY_ROWS, None):
             terms.setdefault(r["term"].value, []).append(r)
