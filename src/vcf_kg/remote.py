@@ -28,7 +28,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -159,18 +159,10 @@ def bind_variables(text: str, bindings: dict[str, Term] | None) -> str:
 # -- results -----------------------------------------------------------------------------------
 
 def _term_from_json(binding: dict) -> Term:
-    kind = binding.get("type")
-    value = binding.get("value", "")
-    if kind == "uri":
-        return Term("uri", value)
-    if kind == "bnode":
-        return Term("bnode", value)
-    if kind in ("literal", "typed-literal"):  # 'typed-literal': the SPARQL 1.0 JSON draft (Virtuoso)
-        lang = binding.get("xml:lang")
-        if lang:
-            return Term("literal", value, RDF_LANG_STRING, lang.lower())
-        return Term("literal", value, binding.get("datatype") or XSD_STRING)
-    raise RemoteStoreError(f"the endpoint returned a term of unknown type {kind!r}: {binding}")
+    try:
+        return Term.from_json(binding)
+    except ValueError as exc:
+        raise RemoteStoreError(f"the endpoint returned {exc}") from None
 
 
 def results_from_json(data: dict) -> Results:
@@ -344,6 +336,13 @@ class PublishResult:
     triples: int
     seconds: float
     method: str
+    notes: list[str] = field(default_factory=list)
+
+
+VIRTUOSO_RESTART_NOTE = (
+    "this is Virtuoso: after loading vocabulary it has not seen since it started, Virtuoso 7.2 can answer "
+    "property-path queries wrongly (rows missing) until it is restarted (upstream issues #929/#1023) — "
+    "restart it now (scripts/virtuoso.sh restart DIR for the project's own server)")
 
 
 def default_update_endpoint(endpoint: str) -> str:
@@ -490,7 +489,8 @@ def publish(ntriples_file: Path, endpoint: str, graph: str, *, update_endpoint: 
     if final != expected:
         raise RemoteStoreError(f"after publishing, <{graph}> at {endpoint} holds {final} triples, "
                                f"the release {expected}")
-    return PublishResult(endpoint, graph, final, time.perf_counter() - started, method)
+    notes = [VIRTUOSO_RESTART_NOTE] if reader.is_virtuoso else []
+    return PublishResult(endpoint, graph, final, time.perf_counter() - started, method, notes)
 
 
 # -- comparing answers across stores -----------------------------------------------------------

@@ -45,6 +45,23 @@ class Term:
             return f'"{escaped}"^^<{self.datatype}>'
         return f'"{escaped}"'
 
+    @classmethod
+    def from_json(cls, binding: dict | None) -> "Term | None":
+        """A term of SPARQL 1.1 Query Results JSON, normalised as pyoxigraph gives terms (a literal always has
+        its datatype; language tags lower-case). Raises ValueError on an unknown term type."""
+        if binding is None:
+            return None
+        kind = binding.get("type")
+        value = binding.get("value", "")
+        if kind in ("uri", "bnode"):
+            return cls(kind, value)
+        if kind in ("literal", "typed-literal"):  # 'typed-literal': the SPARQL 1.0 JSON draft (Virtuoso)
+            lang = binding.get("xml:lang")
+            if lang:
+                return cls("literal", value, RDF_LANG_STRING, lang.lower())
+            return cls("literal", value, binding.get("datatype") or XSD_STRING)
+        raise ValueError(f"unknown RDF term type {kind!r}: {binding}")
+
     def to_json(self) -> dict:
         out: dict = {"type": self.kind, "value": self.value}
         if self.lang:

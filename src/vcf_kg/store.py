@@ -26,7 +26,8 @@ class Store(Protocol):
     def triple_count(self) -> int: ...
 
 
-def _term(node) -> Term:
+def to_term(node) -> Term:
+    """A pyoxigraph term as a results.Term."""
     import pyoxigraph as ox
 
     if isinstance(node, ox.NamedNode):
@@ -82,7 +83,7 @@ class EmbeddedStore:
                 for v in variables:
                     node = solution[v]
                     if node is not None:
-                        row[v] = _term(node)
+                        row[v] = to_term(node)
                 rows.append(row)
             return Results(variables=variables, rows=rows)
         raise QueryError("only SELECT and ASK queries give tabular results; use `vcf-kg export` for graphs")

@@ -19,6 +19,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from ..namespaces import BASE, DATASET, ONTOLOGY_IRI, SERIALISATION_PREFIXES
 from . import pages
 from .conneg import HTML_OFFER, RESOURCE_OFFERS, NotAcceptable, describe, negotiate
+from ..store import to_term as _node
 from .pages import Node, link, rows
 from .pool import WorkerPool
 from .protocol import HttpError
@@ -258,13 +259,4 @@ class LinkedData:
             return FileResponse(path, media_type=dumps[name] or "application/octet-stream")
         raise HttpError(404, f"no release file {version}/{name} on this server (it serves release {self.version})")
 
-
-def _node(term) -> Node:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return Node("uri", term.value)
-    if isinstance(term, ox.BlankNode):
-        return Node("bnode", term.value)
-    return Node("literal", term.value, term.datatype.value if term.datatype else None, term.language)
 

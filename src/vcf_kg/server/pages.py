@@ -6,32 +6,13 @@ value is escaped; nothing from the graph or the request reaches the page unescap
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 
 from ..namespaces import BASE, shorten
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from ..results import RDF_LANG_STRING, XSD_STRING
+from ..results import Term as Node  # an RDF term as SPARQL JSON results give it
 FORMAT_LINKS = (("ttl", "Turtle", "text/turtle"), ("jsonld", "JSON-LD", "application/ld+json"),
                 ("nt", "N-Triples", "application/n-triples"), ("rdfxml", "RDF/XML", "application/rdf+xml"))
-
-
-@dataclass(frozen=True)
-class Node:
-    """An RDF term as SPARQL JSON results give it."""
-
-    kind: str  # uri | literal | bnode
-    value: str
-    datatype: str | None = None
-    lang: str | None = None
-
-    @classmethod
-    def from_json(cls, b: dict | None) -> "Node | None":
-        if b is None:
-            return None
-        kind = "literal" if b["type"] == "typed-literal" else b["type"]
-        return cls(kind, b["value"], b.get("datatype"), b.get("xml:lang"))
 
 
 def rows(results: dict) -> list[dict[str, Node]]:
