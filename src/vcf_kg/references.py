@@ -80,9 +80,21 @@ class _Transform:
     def problem(self, row: Row, fieldname: str | None, message: str) -> None:
         self.loader.problems.append(row.problem(fieldname, message))
 
-    def links(self, name: str, key: str, columns: list[str]) -> dict[str, Row]:
-        rows = read_tsv(self.loader.paths.data / name, [key, *columns])
-        return {row[key]: row for row in rows}
+    def linked_rows(self, path, columns: list[str], key: str, link_file: str, link_columns: list[str]):
+        """(row, link) for every row of a reference table that its link file links; a row without a link,
+        or a link without a row, is a problem naming its file and line."""
+        links = {row[key]: row for row in read_tsv(self.loader.paths.data / link_file, [key, *link_columns])}
+        seen = set()
+        for row in read_tsv(path, columns):
+            seen.add(row[key])
+            link = links.get(row[key])
+            if link is None:
+                self.problem(row, key, f"no link for {row[key]!r} in data/{link_file}")
+                continue
+            yield row, link
+        for value, link in links.items():
+            if value not in seen:
+                self.problem(link, key, f"{value!r} is not a row of {path.name}")
 
     def entity(self, row: Row, eid: str, types: list[str], label: str, definition: str, source: str,
                mention: str, fieldname: str) -> None:
@@ -124,16 +136,9 @@ class _Transform:
 def guideline(t: _Transform, source: str = "aaos2010") -> None:
     """AAOS 2010 recommendations: each row a recommendation with its interventions, direction, strength, wording."""
     path = t.sources[source].text.path
-    links = t.links("guideline-links.tsv", "rec_id", ["entity", "interventions", "applies_when"])
-    rows = read_tsv(path, GUIDELINE_COLUMNS)
-    seen = set()
-    for row in rows:
+    for row, link in t.linked_rows(path, GUIDELINE_COLUMNS, "rec_id", "guideline-links.tsv",
+                                   ["entity", "interventions", "applies_when"]):
         rec_id = row["rec_id"]
-        seen.add(rec_id)
-        link = links.get(rec_id)
-        if link is None:
-            t.problem(row, "rec_id", f"no link for {rec_id!r} in data/guideline-links.tsv: say which entities its intervention is")
-            continue
         if row["direction"] not in DIRECTIONS:
             t.problem(row, "direction", f"unknown direction {row['direction']!r} (one of {', '.join(DIRECTIONS)})")
             continue
@@ -176,24 +181,14 @@ def guideline(t: _Transform, source: str = "aaos2010") -> None:
             n += 1
             t.claim(row, rec_id, n, rec, "vcf:appliesWhen", criterion, wording or row["intervention"], source,
                     {**fields, "object": "text" if wording else "intervention", "quote": "text" if wording else "intervention"})
-    for rec_id, link in links.items():
-        if rec_id not in seen:
-            t.problem(link, "rec_id", f"{rec_id!r} is not a row of {path.name}")
 
 
 def studies(t: _Transform, source: str = "studies") -> None:
     """Trials, reviews and the guideline summary: design, comparison, finding, year, DOI, PMID, and results."""
     path = t.sources[source].text.path
-    links = t.links("study-links.tsv", "study_id",
-                    ["entity", "types", "intervention", "comparator", "finding", "supports", "guideline"])
-    seen = set()
-    for row in read_tsv(path, STUDY_COLUMNS):
+    for row, link in t.linked_rows(path, STUDY_COLUMNS, "study_id", "study-links.tsv",
+                                   ["entity", "types", "intervention", "comparator", "finding", "supports", "guideline"]):
         sid = row["study_id"]
-        seen.add(sid)
-        link = links.get(sid)
-        if link is None:
-            t.problem(row, "study_id", f"no link for {sid!r} in data/study-links.tsv")
-            continue
         bad = False
         for name, pattern in (("year", YEAR_PATTERN), ("pmid", PMID_PATTERN), ("doi", DOI_PATTERN)):
             if row[name] and not pattern.match(row[name]):
@@ -241,9 +236,6 @@ def studies(t: _Transform, source: str = "studies") -> None:
             n += 1
             t.claim(row, sid, n, link["supports"], "vcf:supportedBy", pub, row["finding"], source,
                     {**fields, "subject": "supports", "quote": "finding"}, evidence=CURATOR_INFERENCE)
-    for sid, link in links.items():
-        if sid not in seen:
-            t.problem(link, "study_id", f"{sid!r} is not a row of {path.name}")
 
 
 def _check_vocabulary(t: _Transform, row: Row, prefix: str, local: str) -> bool:
@@ -288,15 +280,7 @@ def _hpo_term(hpo_id: str) -> str | None:
 def mappings(t: _Transform, source: str = "mappings") -> None:
     """SKOS mappings to ICD-10-CM, HPO, MeSH, Wikidata and SNOMED CT, and the rows of the SSSOM export."""
     path = t.sources[source].text.path
-    links = t.links("mapping-links.tsv", "subject_label", ["entity"])
-    seen = set()
-    for row in read_tsv(path, MAPPING_COLUMNS):
-        label = row["subject_label"]
-        seen.add(label)
-        link = links.get(label)
-        if link is None:
-            t.problem(row, "subject_label", f"no link for {label!r} in data/mapping-links.tsv")
-            continue
+    for row, link in t.linked_rows(path, MAPPING_COLUMNS, "subject_label", "mapping-links.tsv", ["entity"]):
         if not t.known(link, "entity", [link["entity"]]):
             continue
         if row["predicate"] not in SKOS_MAPPING_PREDICATES:
@@ -318,9 +302,6 @@ def mappings(t: _Transform, source: str = "mappings") -> None:
         t.out.mappings.append(Mapping(VCFR[link["entity"]], t.entities[link["entity"]].label, row["predicate"],
                                       row["object_id"], row["object_label"], row["mapping_justification"],
                                       row["evidence"]))
-    for label, link in links.items():
-        if label not in seen:
-            t.problem(link, "subject_label", f"{label!r} is not a subject_label of {path.name}")
 
 
 TRANSFORMS = {"aaos2010": guideline, "studies": studies, "mappings": mappings}
