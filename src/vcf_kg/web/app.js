@@ -8,6 +8,7 @@
   var ACCEPT = "application/sparql-results+json, text/turtle;q=0.9";
   var DEFAULT_QUERY = [
     "# Every kind of thing in the graph, with how many there are",
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>",
     "SELECT ?class ?label (COUNT(?thing) AS ?count) WHERE {",
     "  ?thing a ?class .",
     "  OPTIONAL { ?class rdfs:label ?label }",
