@@ -22,7 +22,6 @@ import os
 import platform
 import selectors
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -260,8 +259,8 @@ def main(argv=None) -> int:
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--repeats", type=int, default=5, help="runs per query (the median is reported)")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--cap", type=float, default=60.0, help="seconds one query may take before it is cut")
-    parser.add_argument("--rdflib-budget", type=float, default=1200.0,
+    parser.add_argument("--cap", type=float, default=30.0, help="seconds one query may take before it is cut")
+    parser.add_argument("--rdflib-budget", type=float, default=600.0,
                         help="seconds rdflib may spend on one size (load + queries)")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--no-docs", action="store_true", help="do not update docs/performance.md and its plot")

@@ -46,15 +46,6 @@ def test_queries_exercise_every_class_and_property(built):
     assert missing == []
 
 
-def test_parameter_variables_are_projected():
-    """Parameters are substituted as RDF terms (SEP-0007), which needs them in the projection."""
-    for q in Catalogue(REPO / "queries").queries.values():
-        head = q.text.split("WHERE", 1)[0]
-        for p in q.params:
-            if "ASK" not in head:
-                assert f"?{p.name}" in head, f"{q.path.name}: parameter ?{p.name} is not projected"
-
-
 def test_parameter_is_bound_as_a_term_not_pasted(store, paths):
     answer = vcf_kg.query("indications-of-procedure", {"procedure": "vcfr:Kyphoplasty"}, store=store, paths=paths)
     assert answer.rows == []

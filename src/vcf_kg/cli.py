@@ -54,6 +54,10 @@ def main() -> None:
       vcf-kg queries                         list the named queries
       vcf-kg query shared-complications      run one
       vcf-kg explain kyphoplasty             every statement about a term, with its quotes
+      vcf-kg export --format sssom           the release in one format (ttl, nt, owl, jsonld) or the mappings
+      vcf-kg serve                           SPARQL endpoint, linked-data pages and a query page on :8000
+      vcf-kg publish --endpoint URL --graph IRI    the release into a remote SPARQL store
+      vcf-kg query NAME --endpoint URL --graph IRI the same named queries against that store
     """
 
 
@@ -321,6 +325,8 @@ def publish(endpoint, graph, update_endpoint, gsp_endpoint, user, password, auth
                          gsp_endpoint=gsp_endpoint, auth=_auth(user, password, auth_scheme), report=_progress)
     click.echo(f"published {result.triples} triples to <{result.graph}> at {result.endpoint} in "
                f"{result.seconds:.1f}s ({result.method}); the graph holds {result.triples} triples, as the release")
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 @main.command()

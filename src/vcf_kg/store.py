@@ -37,18 +37,6 @@ def to_term(node) -> Term:
     return Term("literal", node.value, node.datatype.value if node.datatype else None, node.language)
 
 
-def _ox_term(term: Term):
-    import pyoxigraph as ox
-
-    if term.kind == "uri":
-        return ox.NamedNode(term.value)
-    if term.lang:
-        return ox.Literal(term.value, language=term.lang)
-    if term.datatype:
-        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
-    return ox.Literal(term.value)
-
-
 class EmbeddedStore:
     """pyoxigraph in memory, holding one release file (N-Triples by default)."""
 
@@ -67,10 +55,11 @@ class EmbeddedStore:
             self._store.load(path=str(release_file), format=fmt)
 
     def query(self, text: str, bindings: dict[str, Term] | None = None) -> Results:
+        from .binding import bind_variables
+
         ox = self._ox
-        substitutions = {ox.Variable(k): _ox_term(v) for k, v in (bindings or {}).items()}
         try:
-            answer = self._store.query(text, prefixes=PREFIXES, substitutions=substitutions or None)
+            answer = self._store.query(bind_variables(text, bindings), prefixes=PREFIXES)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         if isinstance(answer, ox.QueryBoolean):

@@ -5,7 +5,7 @@ when one overruns its time. The worker talks to the server over its standard inp
 frames (``pack``/``read_frame``): an 8-byte header (two big-endian lengths), a JSON head, a body.
 
 The first frame configures the worker (release file, prefixes, limits); it answers with a ready
-frame. Each request frame names a query, its substitutions and the media types the client accepts
+frame. Each request frame names a query, its parameters (RDF terms) and the media types the client accepts
 for each kind of answer; the reply carries the chosen media type and the serialised answer, or an
 HTTP status and a message. Only pyoxigraph is imported here, so a worker starts in a few tens of ms.
 
@@ -138,31 +138,25 @@ class Worker:
         self.graph_formats = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
                               "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD}
 
-    def _term(self, spec):
-        ox = self.ox
-        kind, value, datatype, lang = spec
-        if kind == "uri":
-            return ox.NamedNode(value)
-        if lang:
-            return ox.Literal(value, language=lang)
-        if datatype:
-            return ox.Literal(value, datatype=ox.NamedNode(datatype))
-        return ox.Literal(value)
-
     def run(self, request: dict) -> tuple[dict, bytes]:
+        from ..binding import bind_variables
+        from ..errors import QueryError
+        from ..results import Term
+
         ox = self.ox
         try:
-            substitutions = {ox.Variable(name): self._term(spec) for name, spec in (request.get("bindings") or {}).items()}
+            # parameters are written into the query as RDF terms (binding.py), as every store binds them
+            bindings = {name: Term(*spec) for name, spec in (request.get("bindings") or {}).items()}
+            query = bind_variables(request["query"], bindings)
             options = {}
             if request.get("default_graphs"):
                 options["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
             if request.get("named_graphs"):
                 options["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, QueryError) as exc:
             return {"status": 400, "message": f"not a valid IRI or term: {exc}"}, b""
         try:
-            answer = self.store.query(request["query"], prefixes=self.prefixes,
-                                      substitutions=substitutions or None, **options)
+            answer = self.store.query(query, prefixes=self.prefixes, **options)
         except SyntaxError as exc:
             return {"status": 400, "message": f"malformed query: {exc}"}, b""
         except (OSError, ValueError, RuntimeError) as exc:
