@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from test_serve_support import http, server_fixture
+from test_serve_support import listener, http, server_fixture
 
 LIMIT = 20_000  # --max-body-bytes
 server = server_fixture(timeout=1, workers=2, cache_bytes=0, max_body_bytes=LIMIT, max_result_bytes=100_000,
@@ -90,30 +89,6 @@ def test_updates_and_load_are_refused(server, method, path, headers, body):
     assert int(count.text.splitlines()[1]) > 1000
 
 
-@pytest.fixture
-def listener():
-    """A TCP listener on 127.0.0.1 that records every connection (a SERVICE target that must stay unused)."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    sock.settimeout(0.1)
-    seen, stop = [], threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-                seen.append(conn.recv(1000))
-                conn.close()
-            except OSError:
-                pass
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}/sparql", seen
-    stop.set()
-    thread.join()
-    sock.close()
 
 
 @pytest.mark.parametrize("template", [

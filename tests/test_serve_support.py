@@ -55,3 +55,34 @@ def server_fixture(**options):
             yield url
 
     return server
+
+
+@pytest.fixture
+def listener():
+    """A TCP listener on 127.0.0.1 that records every connection and answers 500: a SERVICE target that
+    must stay unused. Yields (its URL, the list of requests it received)."""
+    import socket
+    import threading
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    sock.settimeout(0.1)
+    seen, stop = [], threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+                seen.append(conn.recv(1000))
+                conn.sendall(b"HTTP/1.1 500 No\r\nContent-Length: 0\r\n\r\n")
+                conn.close()
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}/sparql", seen
+    stop.set()
+    thread.join()
+    sock.close()

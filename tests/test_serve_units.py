@@ -3,10 +3,8 @@ parsing, a query worker's sandbox, and the federation switch."""
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
@@ -17,7 +15,7 @@ from vcf_kg.server.conneg import GRAPH_OFFERS, RESOURCE_OFFERS, RESULT_OFFERS, n
 from vcf_kg.server.protocol import HttpError, Params, content_type, decode_params, sparql_request
 from vcf_kg.server.worker import pack, read_frame
 
-from test_serve_support import http
+from test_serve_support import listener, http
 
 
 # -- the guard ------------------------------------------------------------------------
@@ -111,30 +109,6 @@ def test_protocol_refuses_bad_requests(call, status):
 
 
 # -- a worker's sandbox ------------------------------------------------------------------
-@pytest.fixture
-def listener():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    sock.settimeout(0.1)
-    seen, stop = [], threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-                seen.append(conn.recv(1000))
-                conn.sendall(b"HTTP/1.1 500 No\r\nContent-Length: 0\r\n\r\n")
-                conn.close()
-            except OSError:
-                pass
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}/sparql", seen
-    stop.set()
-    thread.join()
-    sock.close()
 
 
 def worker_answer(release, allow_network: bool, query: str):
