@@ -62,12 +62,13 @@ def validate_release(paths: ProjectPaths | None = None, *, reasoner: bool = True
     from .errors import CurationError
     from .ontology import Ontology
     from .release import release_file
+    from .errors import NotBuiltError
     from .validate import validate_graph
-    from .store import EmbeddedStore
 
     paths = paths or project_paths()
     nt = release_file(paths.dist, "nt")
-    EmbeddedStore(nt)  # raises NotBuiltError with the right hint
+    if not nt.exists():
+        raise NotBuiltError(f"no built graph at {nt}: run `vcf-kg build` first")
     graph = Graph().parse(nt, format="nt")
     try:
         curated = load_curated(paths, Ontology.load(paths.ontology))
