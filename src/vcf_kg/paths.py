@@ -6,7 +6,7 @@ the release directory defaults to ``<home>/dist`` (``VCF_KG_DIST`` or ``--dist``
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -55,9 +55,6 @@ class ProjectPaths:
     @property
     def queries(self) -> Path:
         return self.home / "queries"
-
-    def with_dist(self, dist: Path | str | None) -> "ProjectPaths":
-        return self if dist is None else replace(self, dist=Path(dist).resolve())
 
 
 def project_paths(home: Path | str | None = None, dist: Path | str | None = None) -> ProjectPaths:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 # A sentence ends at '.', '!' or '?' after a lower-case letter or digit, followed by white space and a
@@ -46,7 +47,7 @@ class SourceText:
     def read(cls, path: Path) -> "SourceText":
         return cls(path, path.read_text(encoding="utf-8"))
 
-    @property
+    @cached_property
     def sentences(self) -> list[Sentence]:
         return split_sentences(self.text)
 
