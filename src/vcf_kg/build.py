@@ -123,6 +123,8 @@ def assemble(curated: CuratedData, ontology: Ontology) -> Graph:
             sentence = source.text.sentence_at(start)
             g.add((node, VCF.fromSentence, sentence_iri(source.id, sentence.number)))
         g.add((node, VCF.evidenceType, claim.evidence))
+        for mark in claim.marks:
+            g.add((node, VCF.hasValueMark, mark))
         used_evidence.add(claim.evidence)
 
     from .references import external_label_triples

@@ -39,6 +39,11 @@ def _non_negative_integer(text: str) -> None:
         raise ValueError("expected a whole number >= 0")
 
 
+def _decimal(text: str) -> None:
+    if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text):
+        raise ValueError("expected a decimal number such as 0.19 or -1.17")
+
+
 def _boolean(text: str) -> None:
     if text not in ("true", "false"):
         raise ValueError("expected true or false")
@@ -48,6 +53,7 @@ DATATYPE_CHECKS = {
     XSD.string: lambda text: None,
     XSD.boolean: _boolean,
     XSD.nonNegativeInteger: _non_negative_integer,
+    XSD.decimal: _decimal,
     XSD.date: date.fromisoformat,
 }
 
@@ -90,6 +96,7 @@ class Claim:
     evidence: URIRef
     row: Row
     record: str | None = None  # id of the reference-table row it comes from
+    marks: tuple[URIRef, ...] = ()  # vcf:ValueMark cautions on this one value (data/value-marks.tsv)
 
     @property
     def iri(self) -> URIRef:

@@ -149,6 +149,78 @@ class VCF(DefinedNamespace):
     recordLine: URIRef
     verificationNote: URIRef
     singleSecondarySource: URIRef
+    # the evidence landscape (guideline positions, conditions, trial results)
+    GuidanceDocument: URIRef
+    TechnologyAppraisal: URIRef
+    InterventionalProceduresGuidance: URIRef
+    HealthTechnologyAssessment: URIRef
+    FundingDecision: URIRef
+    PositionStatement: URIRef
+    TaskForceReport: URIRef
+    AppropriatenessCriteria: URIRef
+    Position: URIRef
+    PositionDirection: URIRef
+    DocumentStatus: URIRef
+    Jurisdiction: URIRef
+    PositionCondition: URIRef
+    FractureAgeCondition: URIRef
+    PatientAgeCondition: URIRef
+    PriorTreatmentFailureCondition: URIRef
+    PainSeverityCondition: URIRef
+    PainLevelConfirmationCondition: URIRef
+    ImagingFindingCondition: URIRef
+    VariantExclusionCondition: URIRef
+    FractureSiteCondition: URIRef
+    PainSeverity: URIRef
+    DiagnosticMethod: URIRef
+    ImagingFinding: URIRef
+    Blinding: URIRef
+    ValueMark: URIRef
+    NoBenefitShown: URIRef
+    Draft: URIRef
+    SeverePain: URIRef
+    DoubleBlind: URIRef
+    Blinded: URIRef
+    OpenLabel: URIRef
+    SingleSecondarySource: URIRef
+    ThirdPartyCopy: URIRef
+    DraftValue: URIRef
+    scaleRank: URIRef
+    statedIn: URIRef
+    positionOn: URIRef
+    positionDirection: URIRef
+    hasCondition: URIRef
+    publishedBy: URIRef
+    documentStatus: URIRef
+    jurisdiction: URIRef
+    hasValueMark: URIRef
+    bodyGrade: URIRef
+    positionWording: URIRef
+    populationText: URIRef
+    conditionsText: URIRef
+    documentIdentifier: URIRef
+    conditionText: URIRef
+    maxFractureAgeDays: URIRef
+    minFractureAgeDays: URIRef
+    limitInclusive: URIRef
+    limitApproximate: URIRef
+    limitExpression: URIRef
+    minPatientAgeYears: URIRef
+    minimumPainSeverity: URIRef
+    confirmedBy: URIRef
+    requiresFinding: URIRef
+    excludesVariant: URIRef
+    fractureSite: URIRef
+    blinding: URIRef
+    sampleSize: URIRef
+    interventionArmSize: URIRef
+    comparatorArmSize: URIRef
+    primaryOutcome: URIRef
+    effectEstimate: URIRef
+    ciLower: URIRef
+    ciUpper: URIRef
+    pValue: URIRef
+    pValueBelow: URIRef
 
 
 VCFR = Namespace(PREFIXES["vcfr"])  # curated entities (named individuals)

@@ -10,7 +10,7 @@ file, line and field.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from rdflib import URIRef
@@ -76,6 +76,7 @@ class _Transform:
         self.sources = sources
         self.obo_terms = obo_terms
         self.out = out
+        self.marks = _value_marks(loader, sources)
 
     def problem(self, row: Row, fieldname: str | None, message: str) -> None:
         self.loader.problems.append(row.problem(fieldname, message))
@@ -124,13 +125,46 @@ class _Transform:
                   "source": source, "quote": quote, "evidence": evidence}
         claim = self.loader.claim(row, values, self.entities, self.sources, self.obo_terms, fields, record)
         if claim is not None:
-            self.out.claims.append(claim)
+            row_marks = self.marks.get((source, record), {})
+            column = fields.get("object") or fields.get("quote")
+            marks = tuple(sorted(set(row_marks.get(column, ()) + row_marks.get("*", ()))))
+            self.out.claims.append(replace(claim, marks=marks) if marks else claim)
 
     def known(self, link: Row, fieldname: str, ids: list[str]) -> bool:
         unknown = [i for i in ids if i not in self.entities]
         for i in unknown:
             self.problem(link, fieldname, f"unknown entity {i!r} (not in entities.tsv)")
         return not unknown
+
+
+VALUE_MARK_COLUMNS = ["source", "record", "column", "mark", "note"]
+
+
+def _value_marks(loader: "_Loader", sources) -> dict[tuple[str, str], dict[str, tuple[URIRef, ...]]]:
+    """data/value-marks.tsv: the cautions a reference table's own notes put on single values (a PMID seen in one
+    secondary source, a rating seen on a third-party copy, a draft's wording). ``note`` must quote the table."""
+    path = loader.paths.data / "value-marks.tsv"
+    out: dict[tuple[str, str], dict[str, tuple[URIRef, ...]]] = {}
+    if not path.exists():
+        return out
+    for row in read_tsv(path, VALUE_MARK_COLUMNS):
+        source = sources.get(row["source"])
+        if source is None or source.kind != VCF.ReferenceTable:
+            loader.problems.append(row.problem("source", f"{row['source']!r} is not a reference table of sources.tsv"))
+            continue
+        mark = VCF._NS[row["mark"]]
+        if VCF.ValueMark not in loader.ontology.types_of(mark):
+            loader.problems.append(row.problem("mark", f"unknown value mark {row['mark']!r} (a vcf:ValueMark individual)"))
+            continue
+        if not row["note"] or source.text.locate(row["note"]) is None:
+            loader.problems.append(row.problem("note", f"not found verbatim in {source.text.path.name}: {row['note']!r}"))
+            continue
+        if f"\n{row['record']}\t" not in "\n" + source.text.text:
+            loader.problems.append(row.problem("record", f"{row['record']!r} is not a row of {source.text.path.name}"))
+            continue
+        columns = out.setdefault((row["source"], row["record"]), {})
+        columns[row["column"]] = columns.get(row["column"], ()) + (mark,)
+    return out
 
 
 def guideline(t: _Transform, source: str = "aaos2010") -> None:
@@ -181,6 +215,10 @@ def guideline(t: _Transform, source: str = "aaos2010") -> None:
             n += 1
             t.claim(row, rec_id, n, rec, "vcf:appliesWhen", criterion, wording or row["intervention"], source,
                     {**fields, "object": "text" if wording else "intervention", "quote": "text" if wording else "intervention"})
+        # the body's own grade, verbatim, as every body's position has it (claim numbered last: older ids stay stable)
+        n += 1
+        t.claim(row, rec_id, n, rec, "vcf:bodyGrade", row["strength"], row["strength"], source,
+                {**fields, "object": "strength", "quote": "strength"}, datatype="xsd:string")
 
 
 def studies(t: _Transform, source: str = "studies") -> None:
@@ -304,7 +342,9 @@ def mappings(t: _Transform, source: str = "mappings") -> None:
                                       row["evidence"]))
 
 
-TRANSFORMS = {"aaos2010": guideline, "studies": studies, "mappings": mappings}
+from .positions import positions  # noqa: E402  (the transform of guideline-positions.tsv)
+
+TRANSFORMS = {"aaos2010": guideline, "studies": studies, "mappings": mappings, "positions": positions}
 
 
 def load_references(loader: "_Loader", entities, sources, obo_terms) -> ReferenceData:
