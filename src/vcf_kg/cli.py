@@ -54,6 +54,7 @@ def main() -> None:
       vcf-kg queries                         list the named queries
       vcf-kg query shared-complications      run one
       vcf-kg explain kyphoplasty             every statement about a term, with its quotes
+      vcf-kg compare vertebroplasty          every body's position on an intervention, side by side
       vcf-kg export --format sssom           the release in one format (ttl, nt, owl, jsonld) or the mappings
       vcf-kg serve                           SPARQL endpoint, linked-data pages and a query page on :8000
       vcf-kg publish --endpoint URL --graph IRI    the release into a remote SPARQL store
@@ -252,6 +253,32 @@ def explain(term, dist):
 
     paths = _paths(dist)
     click.echo(run_explain(api.open_store(paths), api.catalogue(paths), " ".join(term)), nl=False)
+
+
+@main.command()
+@click.argument("intervention", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for reading; json for programs.")
+@click.option("--dist", type=click.Path(file_okay=False), help="Release directory (default: dist/).")
+def compare(intervention, fmt, dist):
+    """Every source's position on INTERVENTION (a label, CURIE or IRI, as `explain` takes it), side by side.
+
+    Body, year, document, direction on the shared scale (for, option, insufficient evidence, no benefit shown,
+    against), the body's own grade, conditions (typed and paraphrased), wording, cautions and the reference-table
+    row behind each; positions on a broader term (vertebral augmentation) and on narrower variants (balloon
+    kyphoplasty) are included and say so.
+
+    \b
+    Examples:
+      vcf-kg compare vertebroplasty
+      vcf-kg compare kyphoplasty --format json
+      vcf-kg compare back brace
+    """
+    from . import api
+    from .compare import compare as run_compare
+
+    paths = _paths(dist)
+    click.echo(run_compare(api.open_store(paths), api.catalogue(paths), " ".join(intervention), fmt), nl=False)
 
 
 @main.command()

@@ -343,8 +343,15 @@ def mappings(t: _Transform, source: str = "mappings") -> None:
 
 
 from .positions import positions  # noqa: E402  (the transform of guideline-positions.tsv)
+from .trial_results import study_results  # noqa: E402  (typed results of studies.tsv)
 
-TRANSFORMS = {"aaos2010": guideline, "studies": studies, "mappings": mappings, "positions": positions}
+
+def studies_and_results(t: _Transform, source: str = "studies") -> None:
+    studies(t, source)
+    study_results(t, source)
+
+
+TRANSFORMS = {"aaos2010": guideline, "studies": studies_and_results, "mappings": mappings, "positions": positions}
 
 
 def load_references(loader: "_Loader", entities, sources, obo_terms) -> ReferenceData:
