@@ -199,3 +199,33 @@ def test_placebo_and_sham_controls_are_found_by_one_query(store):
     assert "Cochrane review: percutaneous vertebroplasty for osteoporotic VCF (2018)" in studies  # placebo
     assert "Buchbinder vertebroplasty sham trial (2009)" in studies  # sham procedure
     assert len(studies) == 4
+
+
+def test_a_hedged_claim_whose_property_has_no_hedged_form_is_refused(project_copy):
+    import pytest
+
+    import vcf_kg
+    from vcf_kg.errors import CurationError
+
+    from conftest import replace_in
+
+    replace_in(project_copy.data / "claims.tsv", "vcf:treats\tVertebralCompressionFracture\t\tAsserted",
+               "vcf:treats\tVertebralCompressionFracture\t\tPossible")
+    with pytest.raises(CurationError, match=r"claims.tsv:\d+: field 'modality': the claim is hedged \(Possible\) but "
+                                            r"vcf:treats has no hedged form"):
+        vcf_kg.build_release(project_copy)
+
+
+def test_a_definition_quote_not_in_its_source_is_refused(project_copy):
+    import pytest
+
+    import vcf_kg
+    from vcf_kg.errors import CurationError
+
+    from conftest import replace_in
+
+    replace_in(project_copy.data / "entities.tsv", "\tarticle\tvertebral compression fractures caused by osteoporosis\n",
+               "\tarticle\tosteoporosis makes bones fragile\n")
+    with pytest.raises(CurationError, match=r"entities.tsv:\d+: field 'definition_quote': 'osteoporosis makes bones "
+                                            r"fragile' does not occur verbatim"):
+        vcf_kg.build_release(project_copy)
