@@ -17,8 +17,8 @@ from conftest import REPO
 
 def test_release_has_every_format_and_a_dataset_description(built, paths):
     names = sorted(p.name for p in paths.dist.iterdir())
-    assert names == ["ontology.html", "vcf-kg.jsonld", "vcf-kg.nt", "vcf-kg.owl", "vcf-kg.sssom.tsv", "vcf-kg.ttl",
-                     "void.ttl"]
+    assert names == ["ontology.html", "vcf-kg-base.nt", "vcf-kg.jsonld", "vcf-kg.nt", "vcf-kg.owl", "vcf-kg.sssom.tsv",
+                     "vcf-kg.ttl", "void.ttl"]
 
 
 def test_every_format_holds_the_same_triples(built, paths):
@@ -62,7 +62,57 @@ def test_build_is_byte_for_byte_deterministic(tmp_path):
 
 def test_counts_report_every_kind(built):
     counts = built.counts
-    assert counts["claims"] == 244  # 68 from the article, the rest from the verified reference tables
+    assert counts["claims"] == 245  # 68 from the article, the rest from the verified reference tables
     assert counts["triples"] == len(built.graph)
     assert counts["vcf:SurgicalProcedure"] == 4  # surgery, vertebroplasty, kyphoplasty, spinal fusion
     assert counts["vcf:SourceSentence"] == 22
+
+
+def test_plain_type_query_finds_what_the_reasoner_finds_for_every_class(built, paths):
+    """`?x a C` on the released triples returns exactly the instances HermiT infers for C (its subclasses' members,
+    types from domains and ranges), for every class of the ontology."""
+    import owlready2
+
+    from vcf_kg.store import EmbeddedStore
+
+    world = owlready2.World()
+    try:
+        world.get_ontology(release_file(paths.dist, "owl").resolve().as_uri()).load()
+        owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        store = EmbeddedStore(release_file(paths.dist, "nt"))
+        classes = sorted(built.ontology.classes)
+        assert len(classes) >= 60
+        differ = {}
+        for cls in classes:
+            reasoner = {i.iri for i in world[str(cls)].instances(world=world)} if world[str(cls)] is not None else set()
+            rows = store.query(f"SELECT DISTINCT ?x WHERE {{ ?x a <{cls}> }}").rows
+            plain = {row["x"].value for row in rows}
+            if plain != reasoner:
+                differ[str(cls)] = (len(plain), len(reasoner))
+        assert differ == {}
+    finally:
+        world.close()
+
+
+def test_readme_example_returns_every_surgical_procedure(store):
+    rows = store.query("SELECT ?p WHERE { ?p a vcf:SurgicalProcedure }").rows
+    assert {r["p"].value.rsplit("/", 1)[-1] for r in rows} == {"Surgery", "PercutaneousVertebroplasty", "Kyphoplasty",
+                                                              "SpinalFusion"}
+
+
+def test_base_release_keeps_what_was_asserted_apart_from_what_is_entailed(built, paths):
+    """Like an OBO base product: vcf-kg-base.nt holds the asserted (and rule-derived) triples; the full release
+    adds only what the ontology entails."""
+    from vcf_kg.build import BASE_FILE
+    from vcf_kg.namespaces import VCF, VCFR
+
+    base = Graph().parse(paths.dist / BASE_FILE, format="nt")
+    full = built.graph
+    assert set(base) < set(full)
+    pv = VCFR.PercutaneousVertebroplasty
+    assert (pv, RDF.type, VCF.PercutaneousProcedure) in base
+    assert (pv, RDF.type, VCF.SurgicalProcedure) not in base
+    assert (pv, RDF.type, VCF.SurgicalProcedure) in full
+    assert (VCFR.BackBrace, VCF.hedgedRelation, VCFR.PainfulSpinalMovement) in full - base  # from a sub-property
+    entailed = set(full) - set(base)
+    assert all(p == RDF.type or (s, None, o) in base for s, p, o in entailed)

@@ -24,7 +24,7 @@ def test_help_lists_every_command():
 def test_build_reports_counts(tmp_path):
     result = run_cli("build", "--dist", str(tmp_path / "dist"))
     assert result.returncode == 0, result.stderr
-    assert "claims" in result.stdout and "244" in result.stdout
+    assert "claims" in result.stdout and "245" in result.stdout
     assert "vcf:SurgicalProcedure" in result.stdout
     assert "validating" in result.stderr  # progress on standard error
 

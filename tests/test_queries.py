@@ -35,7 +35,8 @@ def test_queries_exercise_every_class_and_property(built):
     g = built.ontology.graph
     kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
     terms = {s for k in kinds for s in g.subjects(RDF.type, k) if str(s).startswith(str(VCF._NS))}
-    used_predicates = {p for p in built.graph.predicates() if not str(p).startswith(str(VCF._NS))}
+    # the curated (asserted) data's predicates; the super-properties the release entails are not curated
+    used_predicates = {p for p in built.base.predicates() if not str(p).startswith(str(VCF._NS))}
     external = {p for p in used_predicates if shorten(str(p)).split(":")[0] in {"RO", "dcterms", "skos", "prov"}
                 and p in set(g.subjects(RDF.type, OWL.ObjectProperty)) | set(g.subjects(RDF.type, OWL.AnnotationProperty))}
     missing = []

@@ -189,3 +189,70 @@ def test_identifier_absent_from_the_reference_files_fails_the_build(project_copy
     with pytest.raises(CurationError, match=r"claims.tsv:\d+: field 'object': identifier '10.1056/NEJMoa0900430' "
                                             r"must be quoted from a verified reference table"):
         vcf_kg.build_release(project_copy)
+
+
+SKOS_MAPPINGS = {"skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch", "skos:relatedMatch"}
+
+
+def _curie(iri) -> str:
+    from vcf_kg.prefixes import shorten
+
+    return shorten(str(iri))
+
+
+def test_sssom_reference_rows_and_graph_skos_triples_are_one_set(built, paths):
+    """The reference rows joined with their link file (the curator's predicate where it overrides the table's),
+    the SSSOM export and the graph's SKOS mapping triples are the same set of (entity, predicate, object)."""
+    links = {r["subject_label"]: r for r in read_tsv(paths.data / "mapping-links.tsv",
+                                                     ["subject_label", "entity", "predicate"])}
+    expected = set()
+    for row in _rows(paths, "vocabulary-mappings.tsv", ["subject_label", "predicate", "object_id"]):
+        link = links[row["subject_label"]]
+        expected.add((f"vcfr:{link['entity']}", link["predicate"] or row["predicate"], row["object_id"]))
+    sssom = {tuple(r[c] for c in ("subject_id", "predicate_id", "object_id"))
+             for r in read_tsv(release_file(paths.dist, "sssom"), ["subject_id", "predicate_id", "object_id"])}
+    graph = {(_curie(s), _curie(p), _curie(o)) for s, p, o in built.graph if _curie(p) in SKOS_MAPPINGS}
+    assert len(expected) == 42
+    assert sssom == expected
+    assert graph == expected
+
+
+def test_mapping_predicates_say_what_is_true_of_the_project_concept(built):
+    """Where the reference table's predicate is not true of the article's concept, the curator's link overrides
+    it (the table is never edited), and the claim says it is a curator inference."""
+    g = built.graph
+    mesh, hp, icd = "http://id.nlm.nih.gov/mesh/", "http://purl.obolibrary.org/obo/HP_", \
+        "http://purl.bioontology.org/ontology/ICD10CM/"
+    assert (VCFR.SevereDeformity, SKOS.narrowMatch, URIRef(hp + "0002808")) in g  # severe deformity > kyphosis
+    assert (VCFR.SevereDeformity, SKOS.narrowMatch, URIRef(mesh + "D007738")) in g
+    assert not set(g.objects(VCFR.SevereDeformity, SKOS.closeMatch))
+    assert (VCFR.NerveRootPain, SKOS.broadMatch, URIRef(mesh + "D011843")) in g  # nerve-root pain < radiculopathy
+    assert (VCFR.NerveRootPain, SKOS.broadMatch, URIRef(icd + "M54.1")) in g
+    assert (VCFR.SoftTissueDamage, SKOS.closeMatch, URIRef(mesh + "D017695")) in g  # close, not exact
+    assert not set(g.objects(VCFR.SoftTissueDamage, SKOS.exactMatch))
+    assert (VCFR.PrescriptionPainReliever, SKOS.broadMatch, URIRef(mesh + "D000700")) in g  # no longer opioids
+    assert URIRef(mesh + "D000701") not in set(g.objects())
+    curator = {c for c in g.subjects(VCF.evidenceType, URIRef("http://purl.obolibrary.org/obo/ECO_0000305"))
+               if g.value(c, VCF.statementPredicate) in {SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch,
+                                                         SKOS.narrowMatch}}
+    assert len(curator) == 7  # 4 kyphosis rows, 2 radiculopathy rows, 1 soft-tissue row
+
+
+def test_reference_copies_match_their_checksums(paths):
+    """The copies in data/reference/ are checked without ../shared: their SHA-256 sums are kept in the repository,
+    and every table there is listed."""
+    import hashlib
+
+    sums = {r["file"]: r["sha256"] for r in read_tsv(paths.data / "reference-checksums.tsv", ["file", "sha256"])}
+    present = {p.name for p in paths.reference.glob("*.tsv")}
+    assert present == set(sums), "data/reference-checksums.tsv must list exactly the tables in data/reference/"
+    for name, digest in sums.items():
+        assert hashlib.sha256((paths.reference / name).read_bytes()).hexdigest() == digest, \
+            f"{name} differs from the checked copy (re-copy it from the checked references; never edit it)"
+
+
+def test_a_mapping_override_needs_a_skos_predicate_and_a_reason(project_copy):
+    path = project_copy.data / "mapping-links.tsv"
+    replace_in(path, "SoftTissueDamage\tskos:closeMatch\tsoft-tissue", "SoftTissueDamage\towl:sameAs\tsoft-tissue")
+    with pytest.raises(CurationError, match=r"mapping-links.tsv:\d+: field 'predicate': an override must be a SKOS"):
+        vcf_kg.build_release(project_copy)

@@ -1,7 +1,9 @@
 """Build: ontology + curated facts -> one RDF graph, with rule-derived triples and a counts gate.
 
 Flow: load and check curated data (curation.py) -> assemble triples -> materialise the documented
-SPARQL CONSTRUCT rules of queries/rules/ -> count and gate. Writing the release is release.py's job.
+SPARQL CONSTRUCT rules of queries/rules/ -> keep that as the asserted ("base") graph -> materialise the
+entailed types and super-properties (the "full" graph, so that `?x a C` finds every instance of C) ->
+count and gate. Writing the release is release.py's job.
 """
 from __future__ import annotations
 
@@ -19,13 +21,17 @@ from .paths import ProjectPaths
 from .tsv import read_tsv
 
 
+BASE_FILE = "vcf-kg-base.nt"  # the asserted triples only (OBO's "base" product); the other formats are "full"
+
+
 @dataclass
 class BuildResult:
-    graph: Graph
+    graph: Graph  # full: asserted + rule-derived + entailed types and super-properties
     curated: CuratedData
     ontology: Ontology
     counts: dict[str, int]
     version: str
+    base: Graph | None = None  # asserted + rule-derived (with their vcf:InferredStatement), no entailed triples
 
 
 def sentence_iri(source_id: str, number: int) -> URIRef:
@@ -93,6 +99,7 @@ def assemble(curated: CuratedData, ontology: Ontology) -> Graph:
         for alt in entity.alt_labels:
             g.add((entity.iri, SKOS.altLabel, Literal(alt, lang="en")))
         g.add((entity.iri, SKOS.definition, Literal(entity.definition, lang="en")))
+        g.add((entity.iri, VCF.definitionSource, entity.definition_from))
         if entity.broader is not None:
             g.add((entity.iri, SKOS.broader, entity.broader))
 
@@ -166,6 +173,45 @@ def apply_rules(graph: Graph, paths: ProjectPaths) -> int:
         added += len(new)
 
 
+def materialise_closure(graph: Graph, ontology: Ontology) -> int:
+    """Add what the ontology entails for the graph's individuals, as an OWL reasoner would: every superclass
+    of each type (rdfs:subClassOf*), the type a property's rdfs:domain / rdfs:range gives, and each triple
+    again with every super-property (rdfs:subPropertyOf*). Ontology terms themselves are left as they are.
+    Returns the number of triples added."""
+    onto = ontology.graph
+    superclasses = {c: set(onto.transitive_objects(c, RDFS.subClassOf)) for c in ontology.classes}
+    properties = ontology.object_properties | ontology.datatype_properties
+    superproperties = {p: set(onto.transitive_objects(p, RDFS.subPropertyOf)) - {p} for p in properties}
+    domains = {p: onto.value(p, RDFS.domain) for p in properties if onto.value(p, RDFS.domain) is not None}
+    ranges = {p: onto.value(p, RDFS.range) for p in ontology.object_properties
+              if onto.value(p, RDFS.range) is not None}
+    terms = ontology.classes | properties | ontology.annotation_properties
+    added = 0
+    pending = list(graph)
+    while pending:
+        new = set()
+        for s, p, o in pending:
+            if s in terms:
+                continue
+            types = []
+            if p == RDF.type and o in superclasses:
+                types.append((s, o))
+            for q in superproperties.get(p, ()):
+                new.add((s, q, o))
+            if p in domains:
+                types.append((s, domains[p]))
+            if p in ranges and isinstance(o, URIRef) and o not in terms:
+                types.append((o, ranges[p]))
+            for individual, cls in types:
+                for c in superclasses.get(cls, {cls}):
+                    new.add((individual, RDF.type, c))
+        pending = [t for t in new if t not in graph]
+        for t in pending:
+            graph.add(t)
+        added += len(pending)
+    return added
+
+
 def count(graph: Graph, ontology: Ontology) -> dict[str, int]:
     counts = {"triples": len(graph),
               "claims": len(set(graph.subjects(RDF.type, VCF.Claim))),
@@ -216,6 +262,9 @@ def build_graph(paths: ProjectPaths) -> BuildResult:
     curated = load_curated(paths, ontology)
     graph = assemble(curated, ontology)
     apply_rules(graph, paths)
+    base = Graph()
+    base += graph
+    materialise_closure(graph, ontology)
     from .references import external_identifier_problems
 
     unverified = external_identifier_problems(graph, curated.sources)
@@ -223,4 +272,4 @@ def build_graph(paths: ProjectPaths) -> BuildResult:
         raise BuildError("identifiers not found in any verified reference table:\n  " + "\n  ".join(unverified))
     counts = count(graph, ontology)
     check_minimums(counts, paths)
-    return BuildResult(graph, curated, ontology, counts, version)
+    return BuildResult(graph, curated, ontology, counts, version, base)

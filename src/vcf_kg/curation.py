@@ -26,7 +26,9 @@ ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 CLAIM_ID_PATTERN = re.compile(r"^[A-Z][0-9]{3,}$")
 
 SOURCE_COLUMNS = ["id", "kind", "label", "path", "citation"]
-ENTITY_COLUMNS = ["id", "types", "label", "alt_labels", "definition", "broader", "source", "mention"]
+ENTITY_COLUMNS = ["id", "types", "label", "alt_labels", "definition", "broader", "source", "mention", "definition_source",
+                  "definition_quote"]
+CURATOR = "curator"  # definition_source of a definition in the curator's own words
 # Predicates whose object is an external identifier: it must be quoted from a verified reference table.
 IDENTIFIER_PREDICATES = {VCF.doi, VCF.pmid, SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch,
                          SKOS.relatedMatch}
@@ -81,6 +83,13 @@ class Entity:
     source: str
     mention: str
     row: Row
+    definition_source: str = CURATOR  # a source id whose words support the definition, or "curator"
+    definition_quote: str = ""  # those words, verbatim
+
+    @property
+    def definition_from(self) -> URIRef:
+        """The vcf:definitionSource value: the supporting source, or vcf:CuratorWording."""
+        return VCF.CuratorWording if self.definition_source == CURATOR else SOURCE[self.definition_source]
 
 
 @dataclass(frozen=True)
@@ -209,12 +218,26 @@ class _Loader:
             elif not row["mention"] or source.text.locate(row["mention"]) is None:
                 self.problems.append(row.problem("mention", f"{row['mention']!r} does not occur verbatim in {source.text.path.name}"))
                 ok = False
+            definition_source, definition_quote = row["definition_source"], row["definition_quote"]
+            if definition_source == CURATOR:
+                if definition_quote:
+                    self.problems.append(row.problem("definition_quote", "a curator's definition quotes no source: "
+                                                                         "leave definition_quote empty"))
+                    ok = False
+            elif definition_source not in sources:
+                self.problems.append(row.problem("definition_source", f"{definition_source!r} is neither a source of "
+                                                                      f"sources.tsv nor {CURATOR!r}"))
+                ok = False
+            elif not definition_quote or sources[definition_source].text.locate(definition_quote) is None:
+                self.problems.append(row.problem("definition_quote", f"{definition_quote!r} does not occur verbatim in "
+                                                                     f"{sources[definition_source].text.path.name}"))
+                ok = False
             if ok:
                 out[row["id"]] = Entity(
                     row["id"], VCFR[row["id"]], tuple(types), row["label"],
                     tuple(a.strip() for a in row["alt_labels"].split("|") if a.strip()),
                     row["definition"], VCFR[row["broader"]] if row["broader"] else None,
-                    row["source"], row["mention"], row)
+                    row["source"], row["mention"], row, definition_source, definition_quote)
         return out
 
     # -- claims ----------------------------------------------------------
@@ -296,7 +319,7 @@ class _Loader:
                 problem("qualifiers", f"{q!r} does not occur in the claim's quote")
 
         modality = VCF._NS[values["modality"]] if values["modality"] else None
-        if modality is None or VCF.Modality not in onto.types_of(modality):
+        if modality is None or not onto.is_a(modality, VCF.Modality):
             problem("modality", f"unknown modality {values['modality']!r} (one of the vcf:Modality individuals)")
 
         try:
@@ -319,10 +342,32 @@ class _Loader:
             local = str(obj) if isinstance(obj, Literal) else values["object"].split(":", 1)[-1]
             if local not in quote or source is None or source.kind != VCF.ReferenceTable:
                 problem("object", f"identifier {values['object']!r} must be quoted from a verified reference table")
+        if predicate is not None and modality is not None and len(self.problems) == before:
+            predicate = self._hedge(predicate, modality, values, problem)
         if len(self.problems) == before and subject and predicate is not None and obj is not None:
             return Claim(values["claim_id"], subject[0], predicate, obj, modality, qualifiers, values["source"],
                          quote, evidence, row, record)
         return None
+
+    def _hedge(self, predicate: URIRef, modality: URIRef, values: dict[str, str], problem) -> URIRef | None:
+        """The predicate of the claim's direct triple: a hedged claim ('may', 'in some cases') gets the hedged form
+        of its property, so that a consumer of the plain triples cannot read it as an unconditional fact."""
+        onto = self.ontology
+        hedged = onto.is_a(modality, VCF.Hedge)
+        if predicate in onto.hedged_properties:
+            if not hedged and onto.graph.value(predicate, VCF.hedgeOf) is not None:
+                problem("modality", f"{values['predicate']} is a hedged property: write its unhedged form with a "
+                                    f"hedging modality ({values['modality']} is not a vcf:Hedge)")
+                return None
+            return predicate
+        if not hedged:
+            return predicate
+        form = onto.hedged_form(predicate)
+        if form is None:
+            problem("modality", f"the claim is hedged ({values['modality']}) but {values['predicate']} has no hedged "
+                                f"form: declare one in {onto.path.name} (a sub-property of vcf:hedgedRelation with "
+                                f"vcf:hedgeOf {values['predicate']})")
+        return form
 
     def _check_predicate_object(self, row: Row, values: dict[str, str], predicate: URIRef, subject,
                                 entities, sources, field):

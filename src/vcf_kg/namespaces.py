@@ -61,6 +61,8 @@ class VCF(DefinedNamespace):
     SystematicReview: URIRef
     GuidelineSummary: URIRef
     RecommendationStrength: URIRef
+    TreatmentOutcome: URIRef
+    Hedge: URIRef
     # controlled values
     For: URIRef
     Option: URIRef
@@ -71,6 +73,8 @@ class VCF(DefinedNamespace):
     ShortTerm: URIRef
     Asserted: URIRef
     Possible: URIRef
+    Occasional: URIRef
+    CuratorWording: URIRef
     Usual: URIRef
     Recommended: URIRef
     Ideal: URIRef
@@ -87,6 +91,15 @@ class VCF(DefinedNamespace):
     prevents: URIRef
     reducesDurationOf: URIRef
     resolvesWith: URIRef
+    hedgedRelation: URIRef
+    mayPrevent: URIRef
+    mayReduceDurationOf: URIRef
+    mayBeHelpfulFor: URIRef
+    maySufficeFor: URIRef
+    mayResolveWith: URIRef
+    mayHaveFinding: URIRef
+    concernsOutcome: URIRef
+    toPrevent: URIRef
     hasPotentialComplication: URIRef
     isPotentialComplicationOf: URIRef
     sharesComplicationWith: URIRef
@@ -127,6 +140,8 @@ class VCF(DefinedNamespace):
     statementObject: URIRef
     evidenceType: URIRef
     derivedByRule: URIRef
+    definitionSource: URIRef
+    hedgeOf: URIRef
     # data properties
     quote: URIRef
     qualifierText: URIRef

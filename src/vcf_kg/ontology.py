@@ -54,6 +54,24 @@ class Ontology:
         """cls and every class above it (reflexive, transitive rdfs:subClassOf)."""
         return set(self.graph.transitive_objects(cls, RDFS.subClassOf))
 
+    @cached_property
+    def hedged_properties(self) -> frozenset[URIRef]:
+        """Every sub-property of vcf:hedgedRelation (its triples are hedged by definition)."""
+        from .namespaces import VCF
+
+        return frozenset(p for p in self.graph.transitive_subjects(RDFS.subPropertyOf, VCF.hedgedRelation)
+                         if p != VCF.hedgedRelation)
+
+    def hedged_form(self, prop: URIRef) -> URIRef | None:
+        """The hedged property declared as the vcf:hedgeOf ``prop`` (e.g. vcf:mayPrevent for vcf:prevents)."""
+        from .namespaces import VCF
+
+        return next(iter(sorted(self.graph.subjects(VCF.hedgeOf, prop))), None)
+
+    def is_a(self, individual: URIRef, cls: URIRef) -> bool:
+        """The individual is declared an instance of cls or of one of its subclasses."""
+        return any(cls in self.superclasses(t) for t in self.types_of(individual))
+
     def types_of(self, individual: URIRef) -> set[URIRef]:
         return {t for t in self.graph.objects(individual, RDF.type) if t in self.classes}
 

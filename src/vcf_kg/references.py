@@ -114,7 +114,8 @@ class _Transform:
                 self.problem(row, fieldname, f"unknown class vcf:{name}")
                 return
             classes.append(cls)
-        entity = Entity(eid, VCFR[eid], tuple(classes), label, (), definition, None, source, mention, row)
+        # its definition is made from the row's own cells: the table is its source
+        entity = Entity(eid, VCFR[eid], tuple(classes), label, (), definition, None, source, mention, row, source)
         self.entities[eid] = entity
         self.out.entities.append(entity)
 
@@ -171,7 +172,7 @@ def guideline(t: _Transform, source: str = "aaos2010") -> None:
     """AAOS 2010 recommendations: each row a recommendation with its interventions, direction, strength, wording."""
     path = t.sources[source].text.path
     for row, link in t.linked_rows(path, GUIDELINE_COLUMNS, "rec_id", "guideline-links.tsv",
-                                   ["entity", "interventions", "applies_when"]):
+                                   ["entity", "interventions", "applies_when", "to_prevent"]):
         rec_id = row["rec_id"]
         if row["direction"] not in DIRECTIONS:
             t.problem(row, "direction", f"unknown direction {row['direction']!r} (one of {', '.join(DIRECTIONS)})")
@@ -180,11 +181,12 @@ def guideline(t: _Transform, source: str = "aaos2010") -> None:
             t.problem(row, "strength", f"unknown strength {row['strength']!r} (one of {', '.join(STRENGTHS)})")
             continue
         interventions = [i for i in link["interventions"].split("|") if i]
-        criterion = link["applies_when"]
+        criterion, purpose = link["applies_when"], link["to_prevent"]
         if not interventions:
             t.problem(link, "interventions", "a recommendation needs at least one intervention")
             continue
-        if not t.known(link, "interventions", interventions) or (criterion and not t.known(link, "applies_when", [criterion])):
+        if (not t.known(link, "interventions", interventions) or (criterion and not t.known(link, "applies_when", [criterion]))
+                or (purpose and not t.known(link, "to_prevent", [purpose]))):
             continue
         rec = link["entity"]
         wording = row["text"]
@@ -199,7 +201,10 @@ def guideline(t: _Transform, source: str = "aaos2010") -> None:
         # direction; otherwise the table's own cells are.
         for intervention in interventions:
             n += 1
-            t.claim(row, rec_id, n, rec, "vcf:concernsIntervention", intervention, wording or row["intervention"],
+            # A topic that is an outcome (improvement of kyphosis angle) is not an intervention.
+            outcome = VCF.TreatmentOutcome in t.entities[intervention].types
+            t.claim(row, rec_id, n, rec, "vcf:concernsOutcome" if outcome else "vcf:concernsIntervention", intervention,
+                    wording or row["intervention"],
                     source, {**fields, "quote": "text" if wording else "intervention"})
         n += 1
         t.claim(row, rec_id, n, rec, "vcf:hasDirection", DIRECTIONS[row["direction"]], wording or row["direction"],
@@ -214,6 +219,10 @@ def guideline(t: _Transform, source: str = "aaos2010") -> None:
         if criterion:
             n += 1
             t.claim(row, rec_id, n, rec, "vcf:appliesWhen", criterion, wording or row["intervention"], source,
+                    {**fields, "object": "text" if wording else "intervention", "quote": "text" if wording else "intervention"})
+        if purpose:  # the row's purpose ("to prevent additional symptomatic fractures")
+            n += 1
+            t.claim(row, rec_id, n, rec, "vcf:toPrevent", purpose, wording or row["intervention"], source,
                     {**fields, "object": "text" if wording else "intervention", "quote": "text" if wording else "intervention"})
         # the body's own grade, verbatim, as every body's position has it (claim numbered last: older ids stay stable)
         n += 1
@@ -318,8 +327,14 @@ def _hpo_term(hpo_id: str) -> str | None:
 def mappings(t: _Transform, source: str = "mappings") -> None:
     """SKOS mappings to ICD-10-CM, HPO, MeSH, Wikidata and SNOMED CT, and the rows of the SSSOM export."""
     path = t.sources[source].text.path
-    for row, link in t.linked_rows(path, MAPPING_COLUMNS, "subject_label", "mapping-links.tsv", ["entity"]):
+    for row, link in t.linked_rows(path, MAPPING_COLUMNS, "subject_label", "mapping-links.tsv",
+                                   ["entity", "predicate", "reason"]):
         if not t.known(link, "entity", [link["entity"]]):
+            continue
+        override = link["predicate"]
+        if override and (override not in SKOS_MAPPING_PREDICATES or not link["reason"]):
+            t.problem(link, "predicate", f"an override must be a SKOS mapping relation "
+                                         f"({', '.join(sorted(SKOS_MAPPING_PREDICATES))}) with a reason")
             continue
         if row["predicate"] not in SKOS_MAPPING_PREDICATES:
             t.problem(row, "predicate", f"mapping predicate {row['predicate']!r} is not a SKOS mapping relation "
@@ -335,11 +350,18 @@ def mappings(t: _Transform, source: str = "mappings") -> None:
         if not _check_vocabulary(t, row, prefix, local):
             continue
         record = f"{link['entity']}-{prefix}-{local}"
-        t.claim(row, record, 1, link["entity"], row["predicate"], row["object_id"], row["object_id"], source,
-                {"subject": "subject_label", "object": "object_id", "predicate": "predicate", "quote": "object_id"})
-        t.out.mappings.append(Mapping(VCFR[link["entity"]], t.entities[link["entity"]].label, row["predicate"],
+        predicate, comment, evidence = row["predicate"], row["evidence"], IMPORTED
+        if override and override != predicate:
+            # The table's predicate is not true of the project's concept: the curator's link says which is.
+            predicate, evidence = override, CURATOR_INFERENCE
+            comment = (f"curator's predicate (data/mapping-links.tsv): {link['reason']}; the reference table "
+                       f"says {row['predicate']}; {row['evidence']}")
+        t.claim(row, record, 1, link["entity"], predicate, row["object_id"], row["object_id"], source,
+                {"subject": "subject_label", "object": "object_id", "predicate": "predicate", "quote": "object_id"},
+                evidence=evidence)
+        t.out.mappings.append(Mapping(VCFR[link["entity"]], t.entities[link["entity"]].label, predicate,
                                       row["object_id"], row["object_label"], row["mapping_justification"],
-                                      row["evidence"]))
+                                      comment))
 
 
 from .positions import positions  # noqa: E402  (the transform of guideline-positions.tsv)

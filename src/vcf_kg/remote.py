@@ -212,6 +212,9 @@ class RemoteStore:
         return data, headers
 
     def query(self, text: str, bindings: dict[str, Term] | None = None) -> Results:
+        # Whole-line comments (a named query's '#+' header) are dropped: SPARQLWrapper sniffs the query type from
+        # the text, comments included, and took a header mentioning "copy" or "add" for an update.
+        text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
         full = sparql_prologue() + bind_variables(text, bindings)
         data, headers = self._request(full)
         results = results_from_json(data)
