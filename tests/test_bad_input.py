@@ -98,8 +98,8 @@ def test_every_problem_is_reported_at_once(project_copy):
 
 
 def test_counts_gate_fails_a_half_empty_graph(project_copy):
-    replace_in(project_copy.data / "build-minimums.tsv", "claims\t245", "claims\t500")
-    with pytest.raises(BuildError, match=r"claims: built 245, minimum 500 \(build-minimums.tsv:\d+\)"):
+    replace_in(project_copy.data / "build-minimums.tsv", "claims\t500", "claims\t5000")
+    with pytest.raises(BuildError, match=r"claims: built \d{3}, minimum 5000 \(build-minimums.tsv:\d+\)"):
         vcf_kg.build_release(project_copy)
 
 
@@ -123,7 +123,7 @@ def test_validation_failure_blocks_the_release(project_copy):
     text = path.read_text().splitlines()
     kept = [l for l in text if not ("SevereSymptomsRecommendation\tvcf:hasDirection" in l)]
     path.write_text("\n".join(kept) + "\n")
-    replace_in(project_copy.data / "build-minimums.tsv", "claims\t245", "claims\t200")
+    replace_in(project_copy.data / "build-minimums.tsv", "claims\t500", "claims\t200")
     with pytest.raises(BuildError) as err:
         vcf_kg.build_release(project_copy)
     assert "vcfr:SevereSymptomsRecommendation" in str(err.value)

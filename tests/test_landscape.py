@@ -109,14 +109,14 @@ def _permitting(store, catalogue, days: int) -> set[str]:
 def test_fracture_age_question_follows_the_typed_limits(store, catalogue):
     """MSAC funds vertebroplasty only up to 3 weeks; the Dutch guideline considers it only beyond about 3 months."""
     msac = "MSAC 2020: for — vertebroplasty"
-    dutch_late = "Dutch guideline (NOV) 2024: for (option) — percutaneous cement augmentation (vertebroplasty and kyphoplasty)"
+    dutch_late = "Dutch guideline (NOV) 2024: option — percutaneous cement augmentation (vertebroplasty and kyphoplasty)"
     at = {days: _permitting(store, catalogue, days) for days in (14, 21, 22, 28, 91, 120)}
     assert msac in at[14] and msac in at[21], "<= 3 weeks includes day 21"
     assert msac not in at[22] and msac not in at[28]
     assert dutch_late not in at[28] and dutch_late not in at[91]
     assert dutch_late in at[120]
     # a position without an age limit permits at every age; none that advises against ever permits
-    assert all("NICE 2013: for (option) — percutaneous vertebroplasty" in rows for rows in at.values())
+    assert all("NICE 2013: option — percutaneous vertebroplasty" in rows for rows in at.values())
     assert not any("against" in p for rows in at.values() for p in rows)
 
 

@@ -27,9 +27,11 @@ LINK_COLUMNS = ["position", "body", "jurisdiction", "document", "document_kind",
                 "wording_language", "status"]
 CONDITION_COLUMNS = ["position_id", "kind", "value", "column", "quote"]
 
-# The table's 'direction' vocabulary -> the shared scale (docs/modelling.md, "The evidence landscape").
+# The table's 'direction' vocabulary -> the shared scale (docs/landscape.md), and the scale's word in labels.
 DIRECTIONS = {"for": "vcf:For", "for (option)": "vcf:Option", "insufficient evidence": "vcf:Inconclusive",
               "no benefit shown": "vcf:NoBenefitShown", "against": "vcf:Against"}
+SCALE_WORDS = {"for": "for", "for (option)": "option", "insufficient evidence": "insufficient evidence",
+               "no benefit shown": "no benefit shown", "against": "against"}
 STATUSES = {"Draft": "vcf:Draft"}
 LANGUAGES = {"en", "nl"}
 
@@ -170,7 +172,8 @@ class _PositionTransform:
         # the position
         body_entity = t.entities[body]
         short = body_entity.alt_labels[0] if body_entity.alt_labels else body_entity.label
-        t.entity(row, pos, ["Recommendation" if guideline else "Position"], f"{short} {row['year'] or '(undated)'}: {row['direction']} — {row['intervention']}",
+        t.entity(row, pos, ["Recommendation" if guideline else "Position"],
+                 f"{short} {row['year'] or '(undated)'}: {SCALE_WORDS[row['direction']]} — {row['intervention']}",
                  f"The position of {row['body']} on {row['intervention']} for {row['population'] or 'an unstated population'},"
                  f" as the guideline-positions reference table records it.", source, pid, "position_id")
         if guideline:
