@@ -46,9 +46,13 @@ def build_release(paths: ProjectPaths | None = None, *, validate: bool = True, r
 
     from .ontology_docs import DOCS_NAME, ontology_html
 
+    from .landscape_svg import SVG_NAME, release_picture
+
     report("documenting the ontology (pyLODE)")
     extra = {release_file(paths.dist, "sssom").name: sssom_tsv(result.curated.mappings, result.version),
              DOCS_NAME: ontology_html(paths)}
+    report(f"drawing the evidence landscape ({SVG_NAME})")
+    extra[SVG_NAME] = release_picture(result.graph, paths)
     write_release(result.graph, paths.dist, result.counts, result.version,
                   sorted(s.iri for s in result.curated.sources.values()), report, extra)
     return result
