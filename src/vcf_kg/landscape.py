@@ -42,6 +42,11 @@ def direction_class(rank: int | None) -> str:
     return "dir-0" if rank == 0 else f"dir-{'p' if rank > 0 else 'm'}{abs(rank)}"
 
 
+def rank_text(rank: int) -> str:
+    """A rank as the legend shows it: +2, +1, 0, -1, -2."""
+    return f"{rank:+d}" if rank else "0"
+
+
 def colours(rank: int | None) -> tuple[str, str]:
     """(fill, text) colours of a scale rank."""
     return PALETTE.get(rank, UNKNOWN_COLOURS) if rank is not None else UNKNOWN_COLOURS

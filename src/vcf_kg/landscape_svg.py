@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 from xml.sax.saxutils import escape as _escape
 
-from .landscape import SCALE_SENTENCE, SVG_NAME, Landscape, Position, colours, load_landscape
+from .landscape import SCALE_SENTENCE, SVG_NAME, Landscape, Position, colours, load_landscape, rank_text
 
 __all__ = ["SVG_NAME", "landscape_svg", "release_picture"]
 
@@ -139,7 +139,7 @@ def landscape_svg(landscape: Landscape) -> bytes:
     x = MARGIN
     for d in landscape.scale:
         fill, ink = colours(d.rank)
-        label = f"{d.legend_label} ({d.rank:+d})"
+        label = f"{d.legend_label} ({rank_text(d.rank)})"
         w = len(label) * SMALL * 0.56 + 2 * PAD
         if x + w > MARGIN + text_width:
             x, y = MARGIN, y + MARK_LINE + 12

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from ..landscape import (PALETTE, QUERY, SCALE_QUERY, SCALE_SENTENCE, UNDATED, WORDING_QUERY, Landscape, Position,
-                         direction_class)
+                         direction_class, rank_text)
 from . import pages
 from .protocol import HttpError
 
@@ -58,7 +58,7 @@ def _legend(landscape: Landscape) -> str:
     items = []
     for d in landscape.scale:
         items.append(f'<li><span class="mark {direction_class(d.rank)}">{escape(d.legend_label)}</span> '
-                     f'<span class="rank">({d.rank:+d})</span> {escape(d.definition)}</li>')
+                     f'<span class="rank">({rank_text(d.rank)})</span> {escape(d.definition)}</li>')
     return '<ul class="legend" id="landscape-legend">\n' + "\n".join(items) + "\n</ul>"
 
 
@@ -100,10 +100,11 @@ def _timeline(landscape: Landscape) -> str:
         for c in columns:
             found = landscape.timeline.get((b.iri, c), [])
             marks = "".join(_mark(p, f'<span class="intervention">{escape(", ".join(i.label for i in p.interventions))}'
-                                     f'</span>: <span class="direction">{escape(p.direction)}</span>') for p in found)
+                                     f'</span> <span class="direction">{escape(p.direction)}</span>') for p in found)
             cells.append(f'<td data-body="{escape(b.iri)}" data-year="{escape(c)}">{marks}</td>')
         body_rows.append(f'<tr data-body="{escape(b.iri)}">{_body_head(b, True)}{"".join(cells)}</tr>')
-    return (f'<table class="landscape" id="landscape-timeline"><thead><tr><th scope="col">Body</th>{head}</tr></thead>\n'
+    width = f' style="min-width: {10 + 7.5 * len(columns):g}em"'  # columns share the width, none under 7.5em
+    return (f'<table class="landscape" id="landscape-timeline"{width}><thead><tr><th scope="col">Body</th>{head}</tr></thead>\n'
             f'<tbody>\n{chr(10).join(body_rows)}\n</tbody></table>')
 
 
