@@ -78,9 +78,9 @@ def _marks_height(groups: list[list[str]]) -> float:
 
 
 def _table(c: _Canvas, top: float, head_width: float, col_width: float, columns: list[tuple[str, str]],
-           rows: list[tuple[str, list[str]]], cell, group_id: str, column_attr: str) -> float:
+           rows: list[tuple[str, list[str]]], cell, group_id: str, column_attr: str, dash_empty: bool) -> float:
     """A grid: a header row of column labels, then one row per body; cell(body, column) gives the marks'
-    (position, lines) to draw. Returns the y below the grid."""
+    (position, lines) to draw; an empty cell shows a dash if ``dash_empty``. Returns the y below the grid."""
     x0 = MARGIN
     head_lines = [_wrap(label, col_width - 2 * PAD) for _, label in columns]
     head_height = max(len(lines) for lines in head_lines) * LINE + 2 * PAD
@@ -104,7 +104,7 @@ def _table(c: _Canvas, top: float, head_width: float, col_width: float, columns:
             c.add(f'<g class="cell" data-body="{_attr(body_iri)}" {column_attr}="{_attr(key)}">')
             c.add(f'<rect x="{cx:g}" y="{y:g}" width="{col_width}" height="{height:g}" fill="#ffffff" stroke="{GRID}"/>')
             my = y + PAD
-            if not content[k]:
+            if dash_empty and not content[k]:
                 c.add(_text(cx + col_width / 2 - 3, y + PAD + SIZE, ["–"], fill="#8a93a0"))
             for p, lines in content[k]:
                 my += _mark(c, p, cx + PAD, my, col_width - 2 * PAD, lines) + 4
@@ -159,7 +159,7 @@ def landscape_svg(landscape: Landscape) -> bytes:
     body_rows = [(b.iri, _wrap(b.label + (f" ({b.short})" if b.short and b.short != b.label else ""),
                                MATRIX_HEAD - 2 * PAD)) for b in landscape.bodies]
     y = _table(c, y, MATRIX_HEAD, MATRIX_COL, [(i.iri, i.label) for i in landscape.interventions], body_rows,
-               matrix_cell, "matrix", "data-intervention")
+               matrix_cell, "matrix", "data-intervention", True)
     y += 36
     c.add(_text(MARGIN, y, ["When (years × bodies; a document without a year is under “undated”)"], size=15,
                 weight="bold"))
@@ -171,7 +171,7 @@ def landscape_svg(landscape: Landscape) -> bytes:
 
     body_rows = [(b.iri, _wrap(b.name, TIMELINE_HEAD - 2 * PAD)) for b in landscape.bodies]
     y = _table(c, y, TIMELINE_HEAD, TIMELINE_COL, [(col, col) for col in columns], body_rows, timeline_cell,
-               "timeline", "data-year")
+               "timeline", "data-year", False)
     height = y + MARGIN
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
             f'width="{width:g}" height="{height:g}" viewBox="0 0 {width:g} {height:g}" font-family="{FONT}">\n'
