@@ -4,7 +4,8 @@ In: the rows of three named queries — `landscape` (queries/cq/47: one row per 
 `landscape-wording` (each position's wording and its body's short name) and `landscape-scale` (the
 direction scale, for the legend). Out: a ``Landscape`` — bodies x interventions (each cell the positions
 of that body on that intervention) and years x bodies (each position once, undated ones apart).
-The server's landscape page and the release's ``landscape.svg`` draw the same ``Landscape``.
+The server's landscape page and the release's ``landscape.svg`` draw the same ``Landscape``; bodies come in
+alphabetical order of their short names, interventions by how many bodies take a position on them.
 """
 from __future__ import annotations
 
@@ -165,8 +166,11 @@ class Landscape:
         scale = [Direction(text(r, "direction"), int(text(r, "rank")), text(r, "label"), text(r, "altLabel"),
                            text(r, "definition")) for r in scale_rows]
         ordered = sorted(positions.values(), key=lambda p: (p.year is None, p.year or 0, p.body.label, p.iri))
-        out = cls(sorted(bodies.values(), key=lambda b: (b.name.lower(), b.iri)), list(interventions.values()),
-                  ordered, sorted(scale, key=lambda d: -d.rank))
+        # the interventions most bodies speak about come first (vertebroplasty before an AAOS-only one)
+        speakers = {i: {p.body.iri for p in ordered if any(x.iri == i for x in p.interventions)} for i in interventions}
+        columns = sorted(interventions.values(), key=lambda i: (-len(speakers[i.iri]), i.label.lower(), i.iri))
+        out = cls(sorted(bodies.values(), key=lambda b: (b.name.lower(), b.iri)), columns, ordered,
+                  sorted(scale, key=lambda d: -d.rank))
         for p in ordered:
             for i in p.interventions:
                 out.cells.setdefault((p.body.iri, i.iri), []).append(p)

@@ -36,7 +36,9 @@ def _attr(value: str) -> str:
 
 def _wrap(text: str, width_px: float, size: int = SIZE) -> list[str]:
     chars = max(4, int(width_px / (size * CHAR)))
-    return textwrap.wrap(text, chars, break_long_words=True) or [""]
+    # a line may end after a slash ("opioids/" "analgesics") rather than inside a word
+    lines = textwrap.wrap(text.replace("/", "/\0 "), chars, break_long_words=True) or [""]
+    return [line.replace("/\0 ", "/").replace("/\0", "/") for line in lines]
 
 
 def _text(x: float, y: float, lines: list[str], *, size: int = SIZE, line: int = LINE, fill: str = "#1d2430",
@@ -82,7 +84,7 @@ def _table(c: _Canvas, top: float, head_width: float, col_width: float, columns:
     """A grid: a header row of column labels, then one row per body; cell(body, column) gives the marks'
     (position, lines) to draw; an empty cell shows a dash if ``dash_empty``. Returns the y below the grid."""
     x0 = MARGIN
-    head_lines = [_wrap(label, col_width - 2 * PAD) for _, label in columns]
+    head_lines = [_wrap(label, (col_width - 2 * PAD) * 0.88) for _, label in columns]  # bold glyphs are wider
     head_height = max(len(lines) for lines in head_lines) * LINE + 2 * PAD
     width = head_width + col_width * len(columns)
     c.add(f'<g id="{group_id}">')
