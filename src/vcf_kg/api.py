@@ -46,12 +46,16 @@ def build_release(paths: ProjectPaths | None = None, *, validate: bool = True, r
 
     from .ontology_docs import DOCS_NAME, ontology_html
 
+    from .landscape_svg import SVG_NAME, release_picture
+
     report("documenting the ontology (pyLODE)")
     from .build import BASE_FILE
     from .release import serialise
 
     extra = {release_file(paths.dist, "sssom").name: sssom_tsv(result.curated.mappings, result.version),
              DOCS_NAME: ontology_html(paths), BASE_FILE: serialise(result.base, "nt")}
+    report(f"drawing the evidence landscape ({SVG_NAME})")
+    extra[SVG_NAME] = release_picture(result.graph, paths)
     write_release(result.graph, paths.dist, result.counts, result.version,
                   sorted(s.iri for s in result.curated.sources.values()), report, extra)
     return result

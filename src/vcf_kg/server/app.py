@@ -5,6 +5,7 @@ Routes (docs/serving.md has the full story):
     /                      the query page (named-query picker, editor, results table, downloads)
     /sparql                SPARQL 1.1 Protocol (GET, POST); without a query: the service description
     /queries               the named queries (JSON); /queries/NAME runs one, parameters bound as RDF terms
+    /landscape             the evidence landscape: bodies x interventions and a timeline, coloured by direction
     /id/… /claim/… /source/… /inferred/… /rule/…   linked-data resources
     /ontology              the ontology;  /dataset and /.well-known/void: the dataset description
     /release/VERSION/FILE  the release files the dataset description lists
@@ -28,6 +29,7 @@ from starlette.staticfiles import StaticFiles
 from ..errors import QueryError
 from ..namespaces import DATASET, PREFIXES, SERIALISATION_PREFIXES
 from . import guard, pages
+from .landscape import LandscapePage
 from .config import ServeConfig
 from .conneg import (BY_KEY, GRAPH_OFFERS, HTML_OFFER, RESULT_OFFERS, NotAcceptable, describe, known_format,
                      negotiate)
@@ -308,6 +310,8 @@ def create_app(config: ServeConfig):
         Route("/sparql", _wrap(server.sparql), methods=["GET", "POST", "HEAD"]),
         Route("/queries", _wrap(server.list_queries), methods=["GET", "HEAD"]),
         Route("/queries/{name}", _wrap(server.named_query), methods=["GET", "POST", "HEAD"]),
+        Route("/landscape", _wrap(LandscapePage(server.pool, server.catalogue, config.max_result_bytes).page, True),
+              methods=["GET", "HEAD"]),
         *(Route(f"/{p}/{{rest:path}}", _wrap(ld.resource, True), methods=["GET", "HEAD"]) for p in resource_paths),
         Route("/ontology", _wrap(ld.ontology, True), methods=["GET", "HEAD"]),
         Route("/ontology/{version}", _wrap(ld.ontology, True), methods=["GET", "HEAD"]),
