@@ -22,10 +22,9 @@ from ..ontology import Ontology
 from ..paths import ProjectPaths
 from ..tsv import read_tsv
 from .inputs import _read_text
+from .provenance import ASSISTANT_COLUMNS, ASSISTANT_FILE
 from .review import DECISIONS, ENTITY_REVIEW_COLUMNS, REVIEW_COLUMNS, check_readable, entities_path, read_source_lines
 
-ASSISTANT_FILE = "assistant-claims.tsv"
-ASSISTANT_COLUMNS = ["claim_id", "review", "accepted"]
 ASSISTANT_HEADER = ("# Claims that the curation assistant (vcf-kg curate) proposed and a curator accepted: the build marks\n"
                     "# them vcf:agentType vcf:ManualValidationOfAutomatedAgent. Written by `vcf-kg curate --accept`.\n"
                     + "\t".join(ASSISTANT_COLUMNS) + "\n")

@@ -26,7 +26,7 @@ from in on by as it its which who whom has have had do does did any than at into
 # Ontology individuals whose classes are values set by cue words (a direction, a finding, a modality),
 # not things a text names: relations.tsv assigns them.
 VALUE_CLASSES = frozenset({VCF.Modality, VCF.RecommendationDirection, VCF.ComparativeFinding,
-                           VCF.RecommendationStrength})
+                           VCF.RecommendationStrength, VCF.AgentType})
 
 # Classes whose entities are statements about other entities (a criterion, a recommendation, an
 # evidence statement, a timing window): the entities named inside their words belong to them.
@@ -139,6 +139,8 @@ class Lexicon:
                 words = [t.text for t in tokenize(text) if not t.is_space]
                 stems = tuple(stem(w) for w in words)
                 content = frozenset(s for s in stems if s not in FUNCTION_WORDS and any(c.isalnum() for c in s))
+                if text.isupper():  # an acronym (VCF, AAOS) matches only as written: not "vcf-kg"
+                    stems = tuple("=" + w for w in words)
                 term = Term(linkables[entity_id], text, stems, content)
                 lexicon.terms.append(term)
                 lexicon.by_first.setdefault(stems[0], []).append(term)
@@ -146,13 +148,14 @@ class Lexicon:
                     lexicon.approximate.append(term)
         return lexicon
 
-    def link(self, stems: list[str]) -> list[Mention]:
-        """Every entity named in a sentence (given as its token stems), best match per entity and place."""
+    def link(self, stems: list[str], words: list[str]) -> list[Mention]:
+        """Every entity named in a sentence (its token stems and words), best match per entity and place."""
         found: dict[tuple[str, int, int], Mention] = {}
+        exact_words = ["=" + w for w in words]
         for i, s in enumerate(stems):
-            for term in self.by_first.get(s, ()):
+            for term in [*self.by_first.get(s, ()), *self.by_first.get(exact_words[i], ())]:
                 k = len(term.stems)
-                if tuple(stems[i:i + k]) == term.stems:
+                if tuple(stems[i:i + k]) == term.stems or tuple(exact_words[i:i + k]) == term.stems:
                     key = (term.entity.id, i, i + k)
                     found[key] = Mention(term.entity, i, i + k, True, 1.0, term.text)
         exact_entities = {m.entity.id for m in found.values()}

@@ -151,7 +151,7 @@ class Reader:
     def sentence(self, number: int, quote: str, start: int) -> None:
         doc = self.a.nlp.make_doc(quote)
         stems = [stem(t.text) for t in doc]
-        mentions = self.a.lexicon.link(stems)
+        mentions = self.a.lexicon.link(stems, [t.text for t in doc])
         self.reading.mentions += len(mentions)
         s = _Sentence(number, quote, start, doc, mentions, self.a.cues.find(doc), [])
         self._candidates(s)
@@ -185,15 +185,15 @@ class Reader:
         run: list = []
         for tok in [*s.doc, None]:
             word = tok is not None and (tok.is_alpha or ("-" in tok.text and tok.text.strip("-").replace("-", "").isalpha())) \
-                and tok.lower_ not in FUNCTION_WORDS and not tok.is_stop and tok.i not in covered
+                and tok.lower_ not in FUNCTION_WORDS and not tok.is_stop
             if word:
                 run.append(tok)
                 continue
             if run:
-                self._candidate(s, run)
+                self._candidate(s, run, new=run[-1].i not in covered)
             run = []
 
-    def _candidate(self, s: _Sentence, run: list) -> None:
+    def _candidate(self, s: _Sentence, run: list, new: bool) -> None:
         # a verb or adverb before the noun phrase ("suffered", "usually") is not part of it: keep the tail
         # from the first word the head table or a capital letter marks as nominal
         head = run[-1].lower_
@@ -204,10 +204,13 @@ class Reader:
                                       f"'{s.text[run[0].idx:run[-1].idx + len(run[-1].text)]}' (the condition the text is about)",
                                       anaphor=True))
             return
-        cls = self.a.head_class(head)
+        cls = self.a.head_class(head) if new else None
         if cls is None:
             return
-        while len(run) > 1 and (run[0].lower_.endswith(("ed", "ly", "ing")) or len(run) > 4):
+        # without a part-of-speech tagger, keep the head and at most one word before it (a modifier such
+        # as "cement leakage"), and not a word that reads as a verb or adverb ("suffered", "usually")
+        run = run[-2:]
+        if len(run) > 1 and run[0].lower_.endswith(("ed", "ly", "ing", "s")):
             run = run[1:]
         first, last = run[0], run[-1]
         mention = s.text[first.idx:last.idx + len(last.text)]
@@ -220,7 +223,7 @@ class Reader:
                 entity_id, cls, label, mention, self.source.id, s.start + first.idx, s.start + last.idx + len(last.text),
                 0.5, f"unlinked noun phrase; class vcf:{cls} guessed from its head word '{head}' (rules/entity-heads.tsv)")
         entity = Linkable(entity_id, label, self.a.closure(VCF._NS[cls]))
-        s.mentions.append(Mention(entity, first.i, last.i + 1, False, 0.5, f"new entity '{mention}'"))
+        s.mentions.append(Mention(entity, first.i, last.i + 1, True, 0.5, f"new entity '{mention}'"))
 
     # -- relation patterns ------------------------------------------------------
     def _triggers(self, rule: RelationRule, s: _Sentence) -> list[tuple[int, int, str, re.Match | None]]:
@@ -382,7 +385,8 @@ class Reader:
         for m in plain:
             if m.entity.is_a(VCF.SurgicalProcedure) and not s.internal(m, None):
                 self.topic = m.entity
-            if self.topic_condition is None and m.entity.is_a(VCF.Condition) and not m.entity.is_a(VCF.Symptom) and m.exact:
+            if (self.topic_condition is None and m.entity.is_a(VCF.Condition) and not m.entity.is_a(VCF.Symptom) and m.exact
+                    and m.entity.id not in self.new_entities):
                 self.topic_condition = m.entity
-            if m.entity.is_a(VCF.Treatment) and m.exact and m.entity not in self.paragraph:
+            if m.entity.is_a(VCF.Treatment) and m.exact and m.entity not in self.paragraph and m.entity.id not in self.new_entities:
                 self.paragraph.append(m.entity)
