@@ -102,7 +102,7 @@ def main() -> None:
             opposite[(rule.predicate, rule.object)] = rule.negated
             opposite[(rule.predicate, rule.negated)] = rule.object
     flipped = [f for f in proposed if (f[1], f[2]) in opposite and (f[0], f[1], opposite[(f[1], f[2])]) in gold]
-    flipped += [w.fact for w in withheld if w.fact in gold and gold[w.fact] is not None and False]
+    over_negated = [w.fact for w in withheld if w.fact in gold]  # a curated positive fact held back as negated
 
     print(f"curate benchmark: the article ({summary.sentences} sentences), data/claims.tsv set aside")
     print(f"  curated facts (article): {len(gold)}   proposals: {len(proposed)}   withheld as negated: {len(withheld)}")
@@ -110,7 +110,7 @@ def main() -> None:
     rejected = len(proposed) - len(hits)
     print(f"  rejected: {rejected}/{len(proposed)} = {rejected / len(proposed):.1%}   precision {len(hits) / len(proposed):.1%}"
           "   (target <= 40 % rejected)")
-    print(f"  flipped negations: {len(flipped)}   (target 0)")
+    print(f"  flipped negations: {len(flipped)}   (target 0); curated facts withheld as negated: {len(over_negated)}")
     agree = sum(1 for f in hits if gold[f] == proposed[f])
     print(f"  modality agreement on recovered facts: {agree}/{len(hits)} = {agree / len(hits):.1%}")
     print()
