@@ -139,13 +139,13 @@ def test_curate_accept_build_releases_the_claims_with_sentence_provenance(tmp_pa
     review = tmp_path / "leaflet.review.tsv"
     done = run_cli("curate", str(LEAFLET), "--source-id", "leaflet", "--citation", CITATION, "-o", str(review), env=env)
     assert done.returncode == 0, done.stderr
-    assert "sentences: 10" in done.stdout and "withheld as negated: 2" in done.stdout
+    assert "sentences: 11" in done.stdout and "withheld as negated: 2" in done.stdout
     claims_before = (paths.data / "claims.tsv").read_text(encoding="utf-8")
 
     _review_as_curator(review)
     done = run_cli("curate", "--accept", str(review), env=env)
     assert done.returncode == 0, done.stderr
-    assert "accepted 6 claim(s) and 3 new entit(ies); registered source(s) leaflet" in done.stdout
+    assert "accepted 7 claim(s) and 4 new entit(ies); registered source(s) leaflet" in done.stdout
 
     assert (paths.data / "claims.tsv").read_text(encoding="utf-8").startswith(claims_before)  # appended, not rewritten
     assert (paths.home / "sources" / "leaflet.txt").read_text(encoding="utf-8") == LEAFLET.read_text(encoding="utf-8")

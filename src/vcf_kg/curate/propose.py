@@ -72,6 +72,7 @@ class _Sentence:
     mentions: list[Mention]
     cues: SentenceCues
     clauses: list[tuple[int, int]]
+    untyped: list = field(default_factory=list)  # unlinked noun phrases no head word types: (start, end) tokens
 
     def clause_of(self, token: int) -> tuple[int, int]:
         return next((c for c in self.clauses if c[0] <= token < c[1]), self.clauses[-1])
@@ -194,8 +195,8 @@ class Reader:
             run = []
 
     def _candidate(self, s: _Sentence, run: list, new: bool) -> None:
-        # a verb or adverb before the noun phrase ("suffered", "usually") is not part of it: keep the tail
-        # from the first word the head table or a capital letter marks as nominal
+        """One run of content words: the text's condition again, a new entity typed by its head word, or an
+        untyped noun phrase that a relation pattern may type from context (see _object_from_context)."""
         head = run[-1].lower_
         topic = self.topic_condition
         if topic is not None and len(run) <= 2 and stem(head) == stem(topic.label.split()[-1]):
@@ -206,6 +207,9 @@ class Reader:
             return
         cls = self.a.head_class(head) if new else None
         if cls is None:
+            if new and not head.endswith(("ed", "ly", "ing")):
+                tail = run[-2:] if not run[-2:][0].lower_.endswith(("ed", "ly", "ing", "s")) else run[-1:]
+                s.untyped.append((tail[0].i, tail[-1].i + 1))
             return
         # without a part-of-speech tagger, keep the head and at most one word before it (a modifier such
         # as "cement leakage"), and not a word that reads as a verb or adverb ("suffered", "usually")
@@ -217,13 +221,33 @@ class Reader:
         label = mention.lower()
         if self.a.lexicon_has(label):
             return
-        entity_id = self.a.new_entity_id(label)
-        if entity_id not in self.new_entities:
+        self._new_entity(s, first, last, cls, f"unlinked noun phrase; class vcf:{cls} guessed from its head word "
+                                               f"'{head}' (rules/entity-heads.tsv)")
+
+    def _new_entity(self, s: _Sentence, first, last, cls: str, reason: str) -> Mention:
+        mention = s.text[first.idx:last.idx + len(last.text)]
+        label = mention.lower()
+        entity_id = next((c.id for c in self.new_entities.values() if c.label == label), None)
+        if entity_id is None:
+            entity_id = self.a.new_entity_id(label)
             self.new_entities[entity_id] = EntityCandidate(
                 entity_id, cls, label, mention, self.source.id, s.start + first.idx, s.start + last.idx + len(last.text),
-                0.5, f"unlinked noun phrase; class vcf:{cls} guessed from its head word '{head}' (rules/entity-heads.tsv)")
-        entity = Linkable(entity_id, label, self.a.closure(VCF._NS[cls]))
-        s.mentions.append(Mention(entity, first.i, last.i + 1, True, 0.5, f"new entity '{mention}'"))
+                0.5, reason)
+        entity = Linkable(entity_id, label, self.a.closure(VCF._NS[self.new_entities[entity_id].cls]))
+        m = Mention(entity, first.i, last.i + 1, True, 0.5, f"new entity '{mention}'")
+        s.mentions.append(m)
+        return m
+
+    def _object_from_context(self, rule: RelationRule, s: _Sentence, after: int, hi: int, trigger: str) -> Mention | None:
+        """The first unlinked, untyped noun phrase after the trigger, as a new entity of the object's class."""
+        for start, end in sorted(s.untyped):
+            if after <= start and end <= hi:
+                s.untyped.remove((start, end))
+                cls = rule.object.split(":", 1)[1]
+                return self._new_entity(s, s.doc[start], s.doc[end - 1], cls,
+                                        f"unlinked noun phrase; class vcf:{cls} guessed from context: the object of "
+                                        f"{rule.predicate} after '{trigger}' (relations.tsv:{rule.line})")
+        return None
 
     # -- relation patterns ------------------------------------------------------
     def _triggers(self, rule: RelationRule, s: _Sentence) -> list[tuple[int, int, str, re.Match | None]]:
@@ -271,7 +295,11 @@ class Reader:
                     if arrangement == "value":
                         self._propose(rule, s, subj, rule.object, trigger, value=True)
                         continue
-                    for obj in self._objects(rule, s, t_end if arrangement == "after" else lo, hi, subj):
+                    objects = self._objects(rule, s, t_end if arrangement == "after" else lo, hi, subj)
+                    if not objects and rule.new_object:
+                        found = self._object_from_context(rule, s, t_end, hi, t_text)
+                        objects = [found] if found else []
+                    for obj in objects:
                         self._propose(rule, s, subj, obj, trigger)
             elif arrangement == "inside":
                 self._inside(rule, s, trigger)

@@ -38,6 +38,7 @@ class RelationRule:
     negated: str  # 'withhold' or a value CURIE
     modality: str  # 'cues' or a vcf:Modality local name
     confidence: float
+    new_object: bool = False  # an unlinked noun phrase after the trigger may fill the object slot
 
     @property
     def literal(self) -> bool:
@@ -88,7 +89,7 @@ def load_rules(ontology: Ontology, directory: Path = RULES) -> RuleSet:
 
     relations = []
     for row in read_tsv(directory / "relations.tsv", ["predicate", "subject", "object", "trigger", "arrangement",
-                                                       "fallback", "negated", "modality", "confidence"]):
+                                                       "fallback", "negated", "modality", "confidence", "new_object"]):
         predicate = curie(row, "predicate")
         if predicate is not None and predicate != RDF.type and predicate not in (
                 ontology.object_properties | ontology.datatype_properties | ontology.annotation_properties):
@@ -108,6 +109,8 @@ def load_rules(ontology: Ontology, directory: Path = RULES) -> RuleSet:
                     problems.append(row.problem("object", f"{row['object']} is not an individual or class of the ontology"))
             elif obj not in ontology.classes:
                 problems.append(row.problem("object", f"{row['object']} is not a class of {ontology.path.name}"))
+        if row["new_object"] not in ("yes", "-"):
+            problems.append(row.problem("new_object", f"{row['new_object']!r} is not yes or -"))
         if row["arrangement"] not in ARRANGEMENTS:
             problems.append(row.problem("arrangement", f"{row['arrangement']!r} is not one of {', '.join(sorted(ARRANGEMENTS))}"))
         if row["fallback"] not in FALLBACKS:
@@ -129,7 +132,7 @@ def load_rules(ontology: Ontology, directory: Path = RULES) -> RuleSet:
         if predicate is not None and obj is not None:
             relations.append(RelationRule(row.line, row["predicate"], row["subject"], subject_class, row["object"], obj,
                                           trigger, row["arrangement"], row["fallback"], row["negated"],
-                                          row["modality"], confidence))
+                                          row["modality"], confidence, row["new_object"] == "yes"))
 
     anaphors = []
     for row in read_tsv(directory / "anaphors.tsv", ["pattern", "refers_to"]):
