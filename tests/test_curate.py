@@ -260,3 +260,20 @@ def test_unreviewed_rows_never_enter(leaflet_review, tmp_path):
     with pytest.raises(CurationError, match="'maybe' is not accept, reject or empty"):
         accept(review, paths)
     assert _fingerprint(paths) == before
+
+
+def test_a_list_of_sources_gives_one_review(assistant, tmp_path):
+    other = tmp_path / "note.txt"
+    other.write_text("Kyphoplasty may prevent painful movements of the spine.\n", encoding="utf-8")
+    listing = tmp_path / "to-add.tsv"
+    listing.write_text("id\tkind\tlabel\tpath\tcitation\n"
+                       f"leaf\tSourcePublication\tLeaflet\t{LEAFLET}\t{CITATION}\n"
+                       f"note\tSourcePublication\tNote\t{other.name}\tAn invented one-line note.\n", encoding="utf-8")
+    summary = curate(listing, tmp_path / "both.review.tsv", paths=assistant.paths, assistant=assistant)
+    assert [r.source.id for r in summary.readings] == ["leaf", "note"]
+    rows = _rows(summary.review)
+    assert {r["source"] for r in rows} == {"leaf", "note"}
+    assert len({r["claim_id"] for r in rows}) == len(rows)  # one id each, none reused across sources
+    note = [(r["subject"], r["predicate"], r["object"], r["modality"]) for r in rows if r["source"] == "note"]
+    assert note == [("Kyphoplasty", "vcf:prevents", "PainfulSpinalMovement", "Possible")]
+    assert summary.review.read_text(encoding="utf-8").count("#source\t") == 2
