@@ -79,7 +79,9 @@ def read_sources(path: Path, source_id: str | None = None, label: str | None = N
 
 
 def _first_line(text: str) -> str:
-    return next(line.strip() for line in text.splitlines() if line.strip())[:120]
+    """A default label: the text's first line, up to its first full stop (a curator may change it)."""
+    line = next(line.strip() for line in text.splitlines() if line.strip())
+    return line.split(". ", 1)[0].rstrip(".")[:120]
 
 
 def _read_list(path: Path) -> list[NewSource]:
