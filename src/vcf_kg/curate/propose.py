@@ -380,7 +380,11 @@ class Reader:
         cue_note = "; cues: " + ", ".join(f"'{c.text}' ({c.category})" for c in cues) if cues else "; no cue"
         score = subj.score if isinstance(obj, str) else min(subj.score, obj.score)
         confidence = round(rule.confidence * score, 2)
-        how = lambda m: m.via if m.anaphor else f"'{m.via}' ({'exact' if m.exact else 'approximate'})"  # noqa: E731
+        def how(m: Mention) -> str:
+            if m.anaphor or m.via.startswith("new entity"):
+                return m.via
+            return f"'{m.via}' ({'exact' if m.exact else 'approximate'})"
+
         reason = (f"{rule.predicate} pattern (relations.tsv:{rule.line}"
                   + (f", trigger '{t_text}'" if t_text else "") + f"): subject {how(subj)}"
                   + ("" if isinstance(obj, str) else f", object {how(obj)}") + cue_note)
