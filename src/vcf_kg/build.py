@@ -261,6 +261,9 @@ def build_graph(paths: ProjectPaths) -> BuildResult:
     version = ontology_version(ontology)
     curated = load_curated(paths, ontology)
     graph = assemble(curated, ontology)
+    from .curate.provenance import add_agent_types
+
+    add_agent_types(graph, curated, paths)  # who made each claim: a curator, or the assistant and a curator
     apply_rules(graph, paths)
     base = Graph()
     base += graph

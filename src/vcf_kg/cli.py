@@ -59,6 +59,7 @@ def main() -> None:
       vcf-kg serve                           SPARQL endpoint, linked-data pages and a query page on :8000
       vcf-kg publish --endpoint URL --graph IRI    the release into a remote SPARQL store
       vcf-kg query NAME --endpoint URL --graph IRI the same named queries against that store
+      vcf-kg curate TEXT --source-id ID      propose claims from a new text; --accept REVIEW.tsv adds them
     """
 
 
@@ -354,6 +355,69 @@ def publish(endpoint, graph, update_endpoint, gsp_endpoint, user, password, auth
                f"{result.seconds:.1f}s ({result.method}); the graph holds {result.triples} triples, as the release")
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
+
+
+@main.command()
+@click.argument("source", required=False, type=click.Path(dir_okay=False))
+@click.option("--source-id", metavar="ID", help="Id of the new source (letters and digits); not with a .tsv list.")
+@click.option("--label", help="The source's label for data/sources.tsv (default: its first line).")
+@click.option("--citation", help="The source's citation for data/sources.tsv (needed before --accept).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Review file to write (default: ID.review.tsv).")
+@click.option("--accept", "review", type=click.Path(dir_okay=False), metavar="REVIEW.tsv",
+              help="Add the rows a curator marked accept in REVIEW.tsv (and its .entities.tsv) to data/.")
+@click.option("--home", type=click.Path(file_okay=False), envvar="VCF_KG_HOME",
+              help="Project directory whose data/ is read and extended (env VCF_KG_HOME; default: this project).")
+def curate(source, source_id, label, citation, output, review, home):
+    """Propose claims from a new text for a curator to review; --accept adds the reviewed ones.
+
+    \b
+      vcf-kg curate leaflet.txt --source-id leaflet --citation "..."   -> leaflet.review.tsv (+ .entities.tsv)
+      vcf-kg curate sources-to-add.tsv       a list of texts in data/sources.tsv's columns
+      vcf-kg curate --accept leaflet.review.tsv
+
+    SOURCE is plain UTF-8 text. Each proposed claim names its subject, predicate and object, the
+    verbatim sentence and its offsets, the modality and the hedge or negation cues found; a negated
+    sentence is listed as withheld, never proposed as a positive claim. Nothing enters data/ until a
+    curator marks rows accept; --accept checks them exactly as `vcf-kg build` does and writes all or
+    nothing. See docs/curation.md.
+    """
+    from . import curate as assistant
+    from .paths import project_paths
+
+    paths = project_paths(home=home)
+    if review:
+        if source:
+            raise click.UsageError("give either a SOURCE to curate or --accept REVIEW.tsv, not both")
+        result = assistant.accept(Path(review), paths)
+        click.echo(f"accepted {len(result.claims)} claim(s) and {len(result.entities)} new entit(ies)"
+                   + (f"; registered source(s) {', '.join(result.sources)}" if result.sources else "")
+                   + (f"; {result.skipped} row(s) rejected or not reviewed, left out" if result.skipped else ""))
+        click.echo("next: vcf-kg build")
+        return
+    if not source:
+        raise click.UsageError("give a SOURCE text (or a .tsv list of sources), or --accept REVIEW.tsv")
+    bars = []
+
+    def on_source(new_source, length):
+        while bars:
+            bars.pop().__exit__(None, None, None)
+        if length < 50:  # short texts finish at once: no bar
+            return None
+        bar = click.progressbar(length=length, label=new_source.id[:30], file=sys.stderr, show_pos=True, width=30)
+        bar.__enter__()
+        bars.append(bar)
+        return lambda: bar.update(1)
+
+    try:
+        summary = assistant.curate(Path(source), Path(output) if output else None, source_id=source_id, label=label,
+                                   citation=citation, paths=paths, on_source=on_source)
+    finally:
+        while bars:
+            bars.pop().__exit__(None, None, None)
+    click.echo(f"wrote {summary.review} and {summary.entities.name} in {summary.seconds:.1f}s")
+    for line in summary.lines():
+        click.echo(f"  {line}")
+    click.echo(f"next: mark rows accept or reject in {summary.review.name}, then vcf-kg curate --accept {summary.review.name}")
 
 
 @main.command()

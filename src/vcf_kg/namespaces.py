@@ -237,6 +237,12 @@ class VCF(DefinedNamespace):
     pValue: URIRef
     pValueBelow: URIRef
 
+    # curation assistant (vcf-kg curate): how a claim was made
+    AgentType: URIRef
+    ManualAgent: URIRef
+    ManualValidationOfAutomatedAgent: URIRef
+    agentType: URIRef
+
 
 VCFR = Namespace(PREFIXES["vcfr"])  # curated entities (named individuals)
 CLAIM = Namespace(PREFIXES["claim"])  # claim statement nodes
