@@ -25,8 +25,8 @@ from in on by as it its which who whom has have had do does did any than at into
 
 # Ontology individuals whose classes are values set by cue words (a direction, a finding, a modality),
 # not things a text names: relations.tsv assigns them.
-VALUE_CLASSES = frozenset({VCF.Modality, VCF.RecommendationDirection, VCF.ComparativeFinding,
-                           VCF.RecommendationStrength, VCF.AgentType})
+VALUE_CLASSES = frozenset({VCF.Modality, VCF.PositionDirection, VCF.ComparativeFinding,
+                           VCF.RecommendationStrength, VCF.AgentType, VCF.DocumentStatus, VCF.ValueMark})
 
 # Classes whose entities are statements about other entities (a criterion, a recommendation, an
 # evidence statement, a timing window): the entities named inside their words belong to them.
@@ -125,7 +125,7 @@ class Lexicon:
             if not str(iri).startswith(str(VCF._NS)):
                 continue
             types = ontology.types_of(iri)
-            if not types or types & VALUE_CLASSES:
+            if not types or closure(types) & VALUE_CLASSES:  # (a subclass's value too: vcf:Possible is a vcf:Hedge)
                 continue
             label = ontology.graph.value(iri, RDFS.label)
             if label is None:
