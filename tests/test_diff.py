@@ -128,3 +128,12 @@ def test_rebuilding_the_same_release_keeps_its_changes_md(built, paths, tmp_path
     assert changes_against(previous, new) == b"# the report of the build before\n"
     (previous / "vcf-kg.nt").write_text("\n".join((paths.dist / "vcf-kg.nt").read_text().splitlines()[:-1]) + "\n")
     assert b"- statements: 1 added, 0 removed" in changes_against(previous, new)
+
+
+def test_diff_names_every_bad_argument_at_once(tmp_path):
+    (tmp_path / "a.nt").write_text("not RDF\n")
+    (tmp_path / "b.nt").write_text("<http://a> <http://b> <http://c> .\n")
+    with pytest.raises(DiffError) as caught:
+        diff(tmp_path / "a.nt", tmp_path / "b.nt")
+    assert f"{tmp_path / 'a.nt'}: not a readable N-Triples file" in str(caught.value)
+    assert f"{tmp_path / 'b.nt'}: RDF, but not a vcf-kg release" in str(caught.value)

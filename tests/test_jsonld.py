@@ -67,7 +67,14 @@ def test_context_has_a_term_for_every_property_of_the_ontology():
             local = str(prop)[len(VCF):]
             term = context.terms.get(str(prop))
             if term is None:
-                problems.append(f'{local}: no term; add "{local}": {{"@id": "vcf:{local}", ...}} to ontology/context.jsonld')
+                wanted = {"@id": f"vcf:{local}"}
+                if kind == OWL.ObjectProperty:
+                    wanted["@type"] = "@id"
+                elif kind == OWL.DatatypeProperty and ontology.value(prop, RDFS.range) not in (None, XSD_STRING):
+                    wanted["@type"] = ontology.namespace_manager.normalizeUri(ontology.value(prop, RDFS.range))
+                if kind != OWL.AnnotationProperty and prop not in functional:
+                    wanted["@container"] = "@set"
+                problems.append(f"{local}: no term; add {json.dumps(local)}: {json.dumps(wanted)} to ontology/context.jsonld")
                 continue
             if term.name != local:
                 problems.append(f"{local}: its key is {term.name!r}")

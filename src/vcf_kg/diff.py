@@ -242,9 +242,32 @@ def _term_section(old: Release, new: Release, labels: _Labels) -> list[str]:
 
 
 def diff(old: Path | str, new: Path | str) -> str:
-    """Compare two releases (files of one format, or release directories); the report as Markdown."""
+    """Compare two releases (files of one format, or release directories); the report as Markdown.
+
+    Raises DiffError naming each argument that is not a release (both at once when both are not)."""
+    problems = []
+    for path in (Path(old), Path(new)):
+        try:
+            if path.is_dir():
+                _in_dir(path, "nt")
+            elif path.exists():
+                _format_of(path)
+            else:
+                raise DiffError(f"{path}: no such file or directory")
+        except DiffError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise DiffError("\n".join(problems))
     old_file, new_file = resolve(Path(old), Path(new))
-    return report(read_release(old_file), read_release(new_file), f"`{old_file}`", f"`{new_file}`")
+    releases = []
+    for path in (old_file, new_file):
+        try:
+            releases.append(read_release(path))
+        except DiffError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise DiffError("\n".join(problems))
+    return report(releases[0], releases[1], f"`{old_file}`", f"`{new_file}`")
 
 
 def first_release_report(new: Release) -> str:
