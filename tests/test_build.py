@@ -17,9 +17,8 @@ from conftest import REPO
 
 def test_release_has_every_format_and_a_dataset_description(built, paths):
     names = sorted(p.name for p in paths.dist.iterdir())
-    assert names == ["landscape.svg", "ontology.html", "vcf-kg-base.nt", "vcf-kg.jsonld", "vcf-kg.nt", "vcf-kg.owl",
-                     "vcf-kg.sssom.tsv",
-                     "vcf-kg.ttl", "void.ttl"]
+    assert names == ["CHANGES.md", "context.jsonld", "inputs.sha256", "landscape.svg", "ontology.html", "vcf-kg-base.nt",
+                     "vcf-kg.jsonld", "vcf-kg.nt", "vcf-kg.owl", "vcf-kg.sssom.tsv", "vcf-kg.ttl", "void.ttl"]
 
 
 def test_every_format_holds_the_same_triples(built, paths):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 __all__ = ["build_release", "validate_release", "open_store", "query", "competency_questions", "export", "catalogue",
-           "load", "publish"]
+           "load", "publish", "diff"]
 
 
 def __getattr__(name: str):

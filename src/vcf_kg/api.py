@@ -46,18 +46,20 @@ def build_release(paths: ProjectPaths | None = None, *, validate: bool = True, r
 
     from .ontology_docs import DOCS_NAME, ontology_html
 
+    from .jsonld import Context
     from .landscape_svg import SVG_NAME, release_picture
+    from .release_inputs import MANIFEST_NAME, manifest
 
     report("documenting the ontology (pyLODE)")
     from .build import BASE_FILE
     from .release import serialise
 
     extra = {release_file(paths.dist, "sssom").name: sssom_tsv(result.curated.mappings, result.version),
-             DOCS_NAME: ontology_html(paths), BASE_FILE: serialise(result.base, "nt")}
+             DOCS_NAME: ontology_html(paths), BASE_FILE: serialise(result.base, "nt"), MANIFEST_NAME: manifest(paths.home)}
     report(f"drawing the evidence landscape ({SVG_NAME})")
     extra[SVG_NAME] = release_picture(result.graph, paths)
     write_release(result.graph, paths.dist, result.counts, result.version,
-                  sorted(s.iri for s in result.curated.sources.values()), report, extra)
+                  sorted(s.iri for s in result.curated.sources.values()), report, extra, Context.load(paths.context))
     return result
 
 
@@ -181,6 +183,13 @@ def competency_questions(store=None, paths: ProjectPaths | None = None) -> list[
             problems = [f"error: {exc}"]
         out.append(CompetencyResult(q.name, q.question, problems))
     return out
+
+
+def diff(old: Path | str, new: Path | str) -> str:
+    """What changed between two releases (files of one format, or release directories), as Markdown."""
+    from .diff import diff as run_diff
+
+    return run_diff(old, new)
 
 
 def export(fmt: str, paths: ProjectPaths | None = None) -> bytes:

@@ -36,10 +36,16 @@ class _Group(click.Group):
             _fail(exc)
 
 
-def _paths(dist: str | None):
+def _paths(dist: str | None, home: str | None = None):
     from .paths import project_paths
 
-    return project_paths(dist=dist)
+    return project_paths(home=home, dist=dist)
+
+
+_home_option = click.option(
+    "--home", type=click.Path(file_okay=False, exists=True), envvar="VCF_KG_HOME",
+    help="The source checkout to build from (default: the one vcf-kg runs from; an installed wheel has none). "
+         "Env VCF_KG_HOME.")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,6 +62,7 @@ def main() -> None:
       vcf-kg explain kyphoplasty             every statement about a term, with its quotes
       vcf-kg compare vertebroplasty          every body's position on an intervention, side by side
       vcf-kg export --format sssom           the release in one format (ttl, nt, owl, jsonld) or the mappings
+      vcf-kg diff OLD NEW                    what changed between two releases, by label
       vcf-kg serve                           SPARQL endpoint, linked-data pages and a query page on :8000
       vcf-kg publish --endpoint URL --graph IRI    the release into a remote SPARQL store
       vcf-kg query NAME --endpoint URL --graph IRI the same named queries against that store
@@ -66,16 +73,21 @@ def main() -> None:
 @main.command()
 @click.option("--dist", type=click.Path(file_okay=False), help="Release directory (default: dist/ in the project).")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL and QC checks before releasing.")
-def build(dist, no_validate):
+@_home_option
+def build(dist, no_validate, home):
     """Build the graph and write every release format (Turtle, N-Triples, RDF/XML, JSON-LD, VoID).
 
     Nothing is released unless the curated data loads cleanly, the counts pass their minimums and
-    (unless --no-validate) SHACL and QC pass; the previous release is then left untouched.
+    (unless --no-validate) SHACL and QC pass; the previous release is then left untouched. The
+    release also gets CHANGES.md: what changed since the release it replaces (see `vcf-kg diff`).
+
+    Building needs a source checkout (ontology/, data/): an installed wheel carries only the built
+    release, so there give --home DIR, a clone of the repository.
     """
     from . import api
 
     started = time.perf_counter()
-    paths = _paths(dist)
+    paths = _paths(dist, home)
     result = api.build_release(paths, validate=not no_validate, report=_progress)
     click.echo(f"built vcf-kg {result.version} in {time.perf_counter() - started:.1f}s -> {paths.dist}")
     width = max(len(k) for k in result.counts)
@@ -231,6 +243,29 @@ def export(fmt, output, dist):
         click.echo(f"wrote {len(data)} bytes to {output}", err=True)
     else:
         sys.stdout.buffer.write(data)
+
+
+@main.command()
+@click.argument("old", type=click.Path(exists=True))
+@click.argument("new", type=click.Path(exists=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE (Markdown).")
+def diff(old, new, output):
+    """What changed from release OLD to release NEW: entities, claims, positions (everything typed with
+    the ontology's classes), mappings and ontology terms, added, removed or changed, by label.
+
+    OLD and NEW are release files of one format (.nt, .ttl, .owl, .jsonld) or release directories
+    (e.g. two builds' dist/). The build writes the same report into dist/CHANGES.md.
+    """
+    from . import api
+
+    text = api.diff(old, new)
+    if output:
+        from .release import atomic_write
+
+        atomic_write(Path(output), text.encode("utf-8"))
+        click.echo(f"wrote the report to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
 
 
 @main.command()

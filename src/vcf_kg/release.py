@@ -1,7 +1,10 @@
 """Release: serialise the built graph in every format, deterministically, and swap it in atomically.
 
 All files are written into a fresh temporary directory beside the release directory, which then
-replaces the old one; a failure at any point leaves the previous release as it was.
+replaces the old one; a failure at any point leaves the previous release as it was. Beside the
+formats: ``void.ttl`` (the dataset description, with its citation), ``context.jsonld`` (the JSON-LD
+context the ``.jsonld`` file is compacted with) and ``CHANGES.md`` (``vcf-kg diff`` against the
+release being replaced).
 """
 from __future__ import annotations
 
@@ -13,11 +16,20 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, XSD
 
+from .errors import VcfKgError
 from .namespaces import BASE, DATASET, ONTOLOGY_IRI, SERIALISATION_PREFIXES, VOID
 from .paths import RELEASE_FORMATS, RELEASE_NAME, release_file
 
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 FORMATS = RELEASE_FORMATS
+TITLE = "vcf-kg: vertebral compression fracture management knowledge graph"
+CREATOR = "The vcf-kg contributors"  # as in CITATION.cff (a test keeps them in step)
+CHANGES_NAME = "CHANGES.md"
+
+
+def dataset_citation(version: str) -> str:
+    """How to cite the dataset (one line, as dcterms:bibliographicCitation and on the dataset page)."""
+    return f"{CREATOR}. {TITLE}, version {version} [dataset]. {DATASET}. Licensed under CC BY 4.0."
 
 
 def sorted_ntriples(graph: Graph) -> bytes:
@@ -28,9 +40,10 @@ def sorted_ntriples(graph: Graph) -> bytes:
     return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
 
 
-def serialise(graph: Graph, fmt: str) -> bytes:
+def serialise(graph: Graph, fmt: str, context=None) -> bytes:
     """One function for every format (the table above). rdflib's serialisers iterate in hash order,
-    so every format is written by pyoxigraph from the sorted N-Triples: same input, same bytes."""
+    so every format is written by pyoxigraph from the sorted N-Triples: same input, same bytes.
+    JSON-LD with a ``jsonld.Context`` is compacted with it (``jsonld.compact_release``)."""
     import pyoxigraph as ox
 
     if fmt not in FORMATS:
@@ -38,6 +51,10 @@ def serialise(graph: Graph, fmt: str) -> bytes:
     nt = sorted_ntriples(graph)
     if fmt == "nt":
         return nt
+    if fmt == "jsonld" and context is not None:
+        from .jsonld import compact_release
+
+        return compact_release(nt, context)
     triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
     prefixes = {p: ns for p, ns in SERIALISATION_PREFIXES.items() if p != "obo"}
     return ox.serialize(triples, format=getattr(ox.RdfFormat, FORMATS[fmt][0]), prefixes=prefixes)
@@ -53,12 +70,14 @@ def dataset_description(counts: dict[str, int], version: str, sources: list[URIR
     d = DATASET
     g.add((d, RDF.type, VOID.Dataset))
     g.add((d, RDF.type, DCAT.Dataset))
-    g.add((d, DCTERMS.title, Literal("vcf-kg: vertebral compression fracture management knowledge graph", lang="en")))
+    g.add((d, DCTERMS.title, Literal(TITLE, lang="en")))
     g.add((d, DCTERMS.description, Literal(
         "Every claim of a patient-information article on vertebral fracture treatment, as RDF with verbatim-quote provenance, "
         "described by the vcf-kg OWL ontology.", lang="en")))
     g.add((d, DCTERMS.license, LICENSE))
     g.add((d, DCTERMS.hasVersion, Literal(version)))
+    g.add((d, DCTERMS.creator, Literal(CREATOR)))
+    g.add((d, DCTERMS.bibliographicCitation, Literal(dataset_citation(version))))
     g.add((d, DCTERMS.conformsTo, ONTOLOGY_IRI))
     g.add((d, VOID.vocabulary, URIRef(str(ONTOLOGY_IRI) + "#")))
     g.add((d, VOID.uriSpace, Literal(BASE)))
@@ -80,8 +99,11 @@ def dataset_description(counts: dict[str, int], version: str, sources: list[URIR
 
 
 def write_release(graph: Graph, dist: Path, counts: dict[str, int], version: str,
-                  sources: list[URIRef], report=None, extra: dict[str, bytes] | None = None) -> list[Path]:
-    """Write every format plus void.ttl into ``dist`` atomically. Returns the files written."""
+                  sources: list[URIRef], report=None, extra: dict[str, bytes] | None = None,
+                  context=None) -> list[Path]:
+    """Write every format plus void.ttl and CHANGES.md into ``dist`` atomically. Returns the files written.
+
+    ``context`` (a ``jsonld.Context``): compact the JSON-LD release with it and publish it beside."""
     dist = dist.resolve()
     dist.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dist.name}-new-", dir=dist.parent))
@@ -90,11 +112,18 @@ def write_release(graph: Graph, dist: Path, counts: dict[str, int], version: str
         for fmt in FORMATS:
             if report:
                 report(f"writing {release_file(dist, fmt).name}")
-            release_file(tmp, fmt).write_bytes(serialise(graph, fmt))
+            release_file(tmp, fmt).write_bytes(serialise(graph, fmt, context))
         description = dataset_description(counts, version, sources)
         (tmp / "void.ttl").write_bytes(serialise(description, "ttl"))
+        if context is not None:
+            from .jsonld import CONTEXT_NAME, dump_context
+
+            (tmp / CONTEXT_NAME).write_bytes(dump_context(context))
         for name, data in (extra or {}).items():
             (tmp / name).write_bytes(data)
+        if report:
+            report(f"comparing with the previous release ({CHANGES_NAME})")
+        (tmp / CHANGES_NAME).write_bytes(changes_against(dist, tmp))
         old = None
         if dist.exists():
             old = dist.with_name(f".{dist.name}-old-{os.getpid()}")
@@ -106,6 +135,27 @@ def write_release(graph: Graph, dist: Path, counts: dict[str, int], version: str
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return sorted(dist.iterdir())
+
+
+def changes_against(previous: Path, new: Path) -> bytes:
+    """CHANGES.md for the release in ``new``: ``vcf-kg diff`` against the release in ``previous``.
+
+    Rebuilding the same version with no change keeps the previous report, so a rebuild is byte-identical."""
+    from .diff import first_release_report, read_release, report
+
+    new_release = read_release(release_file(new, "nt"))
+    old_nt = release_file(previous, "nt")
+    if not old_nt.is_file():
+        return first_release_report(new_release).encode("utf-8")
+    try:
+        old_release = read_release(old_nt)
+    except VcfKgError:
+        return first_release_report(new_release).encode("utf-8")
+    kept = previous / CHANGES_NAME
+    if old_release.triples == new_release.triples and old_release.version == new_release.version and kept.is_file():
+        return kept.read_bytes()
+    return report(old_release, new_release, f"the release this build replaced (version {old_release.version})",
+                  "this release").encode("utf-8")
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -9,6 +9,7 @@ Routes (docs/serving.md has the full story):
     /id/… /claim/… /source/… /inferred/… /rule/…   linked-data resources
     /ontology              the ontology;  /dataset and /.well-known/void: the dataset description
     /release/VERSION/FILE  the release files the dataset description lists
+    /context.jsonld        the JSON-LD context (stable IRI https://w3id.org/vcf-kg/context.jsonld)
     /static/…              the page's scripts and styles (YASGUI vendored; no CDN)
 """
 from __future__ import annotations
@@ -35,6 +36,7 @@ from .conneg import (BY_KEY, GRAPH_OFFERS, HTML_OFFER, RESULT_OFFERS, NotAccepta
                      negotiate)
 from .linked_data import LinkedData
 from .pool import WorkerPool
+from .publishing import context_route
 from .protocol import READ_ONLY, HttpError, Params, content_type, decode_params, format_param, sparql_request
 
 WEB = Path(__file__).resolve().parent.parent / "web"
@@ -318,6 +320,7 @@ def create_app(config: ServeConfig):
         Route("/dataset", _wrap(ld.dataset, True), methods=["GET", "HEAD"]),
         Route("/.well-known/void", _wrap(ld.dataset, True), methods=["GET", "HEAD"]),
         Route("/release/{version}/{name}", _wrap(ld.release_file), methods=["GET", "HEAD"]),
+        Route("/context.jsonld", _wrap(context_route(config.release.parent)), methods=["GET", "HEAD"]),
         Mount("/static", StaticFiles(directory=WEB), name="static"),
     ]
     middleware = [Middleware(CORSMiddleware, allow_origins=[config.cors_origin], allow_methods=["GET", "POST", "HEAD"],

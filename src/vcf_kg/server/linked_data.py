@@ -22,6 +22,7 @@ from .conneg import HTML_OFFER, RESOURCE_OFFERS, NotAcceptable, describe, negoti
 from ..store import to_term as _node
 from .pages import Node, link, rows
 from .pool import WorkerPool
+from .publishing import citation_html, entity_graph
 from .protocol import HttpError
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -35,7 +36,6 @@ DCAT_MEDIA_TYPE = "http://www.w3.org/ns/dcat#mediaType"
 DCAT_DOWNLOAD = "http://www.w3.org/ns/dcat#downloadURL"
 
 _EXISTS = "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } }"
-_DESCRIBE = "CONSTRUCT { ?this ?p ?o . ?s ?q ?this } WHERE { { ?this ?p ?o } UNION { ?s ?q ?this } }"
 _OUT = """SELECT ?this ?p ?o (SAMPLE(?pl) AS ?pLabel) (SAMPLE(?ol) AS ?oLabel) WHERE {
   ?this ?p ?o . OPTIONAL { ?p rdfs:label ?pl } OPTIONAL { ?o rdfs:label ?ol }
 } GROUP BY ?this ?p ?o ORDER BY ?p ?o"""
@@ -104,7 +104,7 @@ class LinkedData:
         if not exists:
             raise HttpError(404, f"<{iri}> is not in the graph")
         if offer is not HTML_OFFER:
-            return self._graph_response(await self._call(_DESCRIBE, iri, graph=offer.key), offer)
+            return await entity_graph(self, request, iri, offer)  # publishing.py: JSON-LD framed with the context
         out = await self._select(_OUT, iri)
         incoming = await self._select(_IN, iri)
         provenance = []
@@ -233,7 +233,8 @@ class LinkedData:
             by_subject.setdefault(t.subject.value, []).append(t)
         parts = ["<h1>The vcf-kg dataset</h1>", f'<p class="iri"><code>{escape(str(DATASET))}</code></p>',
                  pages.format_links(request.url.path),
-                 f'<p>SPARQL endpoint: <a href="/sparql">{escape(str(request.base_url))}sparql</a></p>']
+                 f'<p>SPARQL endpoint: <a href="/sparql">{escape(str(request.base_url))}sparql</a></p>',
+                 citation_html(self.void_triples)]
         for subject in sorted(by_subject, key=lambda s: (s != str(DATASET), s)):
             node = Node("uri", subject)
             parts.append(f"<h2>{link(node)}</h2>")
