@@ -119,3 +119,12 @@ def unknown_prefix_message(text: str) -> str | None:
     prefix, line, column = found
     return (f"unknown prefix '{prefix}:' at line {line}, column {column}: declare it (PREFIX {prefix}: <...>) "
             f"or use a predeclared one ({', '.join(PREFIXES)})")
+
+
+def prefix_declarations() -> str:
+    """The predeclared prefixes as Turtle predicate-object pairs, in SHACL's vocabulary for prefix declarations
+    (``sh:declare [ sh:prefix "vcf" ; sh:namespace "…"^^xsd:anyURI ]``), for a service description."""
+    return " ;\n  ".join(
+        f'<http://www.w3.org/ns/shacl#declare> [ <http://www.w3.org/ns/shacl#prefix> "{p}" ; '
+        f'<http://www.w3.org/ns/shacl#namespace> "{ns}"^^<http://www.w3.org/2001/XMLSchema#anyURI> ]'
+        for p, ns in PREFIXES.items())
