@@ -10,6 +10,7 @@ this server's SPARQL endpoint; ``/release/VERSION/FILE`` the release files it li
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from pathlib import Path
 
@@ -121,6 +122,13 @@ def _support_html(nodes: list[dict[str, Node]]) -> str:
         out.append(f'<span class="support"><span class="modality{hedged}" title="modality">{name}</span>{quoted}'
                    f' · {link(node, "claim")}</span>')
     return "<br>".join(out)
+
+
+def _with_search_box(html: str) -> str:
+    """pyLODE's page with the label search box at its top, as every page of the server has."""
+    box = ('<div style="padding:.4em 1em;text-align:right;font:15px system-ui,sans-serif">'
+           + pages.search_form() + "</div>")
+    return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + box, html, count=1)
 
 
 class LinkedData:
@@ -346,7 +354,7 @@ class LinkedData:
             return self._graph_response(await self._call(_ONTOLOGY_GRAPH, None, graph=offer.key), offer)
         documentation = self.release_dir / "ontology.html"  # pyLODE's page, written by `vcf-kg build`
         if documentation.is_file():
-            return HTMLResponse(documentation.read_bytes(),
+            return HTMLResponse(_with_search_box(documentation.read_text(encoding="utf-8")),
                                 headers={"Vary": "Accept", "Link": pages.alternates_header("/ontology")})
         terms: dict[str, list[dict[str, Node]]] = {}
         for r in await self._select(_ONTOLOGY_ROWS, None):
