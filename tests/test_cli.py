@@ -193,3 +193,15 @@ def test_a_format_that_does_not_fit_the_query_is_refused(dist):
     assert result.returncode == 2 and "gives a table (SELECT/ASK)" in result.stderr
     result = run_cli("query", "-", "--format", "csv", "--dist", dist, input=TREATS)
     assert result.returncode == 2 and "gives a graph (CONSTRUCT/DESCRIBE)" in result.stderr
+
+
+def test_construct_and_describe_give_the_same_triples_from_an_endpoint(dist, paths):
+    """--endpoint: the remote store asks for RDF for a graph query, and prints what the embedded store prints."""
+    from vcf_kg.serve import background
+
+    with background(dist=dist, workers=1) as url:
+        for text in (TREATS, "DESCRIBE vcfr:Kyphoplasty"):
+            local = run_cli("query", "-", "--format", "nt", "--dist", dist, input=text)
+            remote = run_cli("query", "-", "--format", "nt", "--endpoint", url + "sparql", input=text)
+            assert remote.returncode == 0, remote.stderr
+            assert local.stdout.count("\n") >= 3 and remote.stdout == local.stdout
