@@ -262,12 +262,13 @@ class LinkedData:
                 f'<h3>{_link(group[0]["p"], group[0].get("pLabel"))}</h3><ul class="backlinks">'
                 + "".join(f'<li>{_link(r["s"], r.get("sLabel"))} — {stated(r["s"], r["p"], this)}</li>' for r in group)
                 + "</ul>" for group in groups.values())
-            parts.append(pages.folded(f"Inferred back-links ({len(inferred)}), derived by rules from the statements above",
-                                      body, "inferred-backlinks"))
+            parts.append(pages.folded(f"Inferred back-links ({len(inferred)}), derived by rules", body,
+                                      "inferred-backlinks"))
         for kind, heading in (("Claim", "Claims that name it"), ("InferredStatement", "Inferred statements that name it")):
             group = [r for r in statement_nodes if r["sKind"].value == VCF_NS + kind]
             if group:
-                items = "".join(f'<li>{_link(r["s"], r.get("sLabel"))} <span class="role">({escape(_label(r["p"], r.get("pLabel")))})</span></li>'
+                items = "".join(f'<li>{_link(r["s"], r.get("sLabel"))} '
+                                f'<span class="role">({escape(_label(r["p"], r.get("pLabel")))})</span></li>'
                                 for r in group)
                 parts.append(pages.folded(f"{heading} ({len(group)})", f'<ul class="backlinks">{items}</ul>',
                                           "statement-nodes"))
