@@ -167,6 +167,7 @@ def test_an_unknown_prefix_is_named_in_one_line(dist):
 TREATS = "CONSTRUCT { ?s vcf:treats ?o } WHERE { ?s vcf:treats ?o }"
 
 
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated")
 @pytest.mark.parametrize("fmt, parser", [(None, "turtle"), ("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
 def test_construct_prints_its_triples(dist, store, fmt, parser):
     args = ("--format", fmt) if fmt else ()

@@ -145,8 +145,15 @@ def vocabulary_labels() -> dict[str, str]:
     return {iri: label for iri, (_, label) in labels.items()}
 
 
+SCHEMA_ORG = ("https://schema.org/", "http://schema.org/")
+
+
 def vocabulary_label(iri: str) -> str | None:
-    return vocabulary_labels().get(iri)
+    label = vocabulary_labels().get(iri)
+    if label is None and iri.startswith(SCHEMA_ORG):
+        # pyLODE ships part of schema.org only; every schema.org term's rdfs:label is its name
+        label = iri.rsplit("/", 1)[1] or None
+    return label
 
 
 def error_page(status: int, message: str) -> str:
