@@ -193,7 +193,7 @@ def test_entity_iri_in_the_wrong_case_redirects(server):
 
 @pytest.fixture(scope="module")
 def case_clash_server(built, paths, tmp_path_factory):
-    """A server on a copy of the release holding one more resource, /id/KYPHOPLASTY."""
+    """A server on a copy of the release holding one more resource, /id/KYPHOPLASTY, and an entailed triple."""
     import shutil
 
     from vcf_kg.serve import background
@@ -202,6 +202,9 @@ def case_clash_server(built, paths, tmp_path_factory):
     shutil.copytree(paths.dist, dist)
     with open(dist / "vcf-kg.nt", "a", encoding="utf-8") as nt:
         nt.write(f"<{BASE}id/KYPHOPLASTY> <{RDF.type}> <{OWL.Thing}> .\n")
+        # a super-property and the triple a reasoner would add with it
+        nt.write(f"<{BASE}ontology#usesMaterial> <{RDFS.subPropertyOf}> <http://example.org/uses> .\n"
+                 f"<{BASE}id/Kyphoplasty> <http://example.org/uses> <{BASE}id/Cement> .\n")
     with background(dist=str(dist), workers=1) as url:
         yield url
 
@@ -266,3 +269,15 @@ def test_an_unknown_prefix_gets_a_one_line_400(server):
     assert answer.status == 400
     assert answer.text.startswith("malformed query: unknown prefix 'foo:' at line 2, column 7")
     assert answer.text.count("\n") == 1 and "\\u{" not in answer.text
+
+
+def test_a_triple_a_reasoner_adds_says_which_statement_entails_it(case_clash_server):
+    """The copy of the release also has <test:uses> as a super-property of vcf:usesMaterial, and its triple."""
+    page = http(case_clash_server, "/id/Kyphoplasty", headers={"Accept": BROWSER}).text
+    row = next(r for r in table_rows(section(page, "Statements")) if 'title="http://example.org/uses"' in r)
+    assert 'href="/id/Cement"' in row
+    assert re.search(r'<span class="support entailed">entailed by <a href="/ontology#usesMaterial"[^>]*>uses material</a>',
+                     row), row
+    cement = http(case_clash_server, "/id/Cement", headers={"Accept": BROWSER}).text
+    row = next(r for r in table_rows(section(cement, "Referenced by")) if 'title="http://example.org/uses"' in r)
+    assert "entailed by" in row and ">uses material</a>" in row

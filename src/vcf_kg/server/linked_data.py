@@ -37,12 +37,17 @@ DCAT_DOWNLOAD = "http://www.w3.org/ns/dcat#downloadURL"
 
 _EXISTS = "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } }"
 _DESCRIBE = "CONSTRUCT { ?this ?p ?o . ?s ?q ?this } WHERE { { ?this ?p ?o } UNION { ?s ?q ?this } }"
-_OUT = """SELECT ?this ?p ?o (SAMPLE(?pl) AS ?pLabel) (SAMPLE(?ol) AS ?oLabel) WHERE {
+# ?via: a sub-property that links the same two terms, when the triple is one a reasoner adds (its super-property)
+_OUT = """SELECT ?this ?p ?o (SAMPLE(?pl) AS ?pLabel) (SAMPLE(?ol) AS ?oLabel) (SAMPLE(?sub) AS ?via)
+       (SAMPLE(?subl) AS ?viaLabel) WHERE {
   ?this ?p ?o . OPTIONAL { ?p rdfs:label ?pl } OPTIONAL { ?o rdfs:label ?ol }
+  OPTIONAL { ?this ?sub ?o . FILTER (?sub != ?p) ?sub rdfs:subPropertyOf+ ?p . OPTIONAL { ?sub rdfs:label ?subl } }
 } GROUP BY ?this ?p ?o ORDER BY ?p ?o"""
-_IN = """SELECT ?this ?s ?p (SAMPLE(?sl) AS ?sLabel) (SAMPLE(?pl) AS ?pLabel) (SAMPLE(?k) AS ?sKind) WHERE {
+_IN = """SELECT ?this ?s ?p (SAMPLE(?sl) AS ?sLabel) (SAMPLE(?pl) AS ?pLabel) (SAMPLE(?k) AS ?sKind)
+       (SAMPLE(?sub) AS ?via) (SAMPLE(?subl) AS ?viaLabel) WHERE {
   ?s ?p ?this . OPTIONAL { ?s rdfs:label ?sl } OPTIONAL { ?p rdfs:label ?pl }
   OPTIONAL { ?s a ?k FILTER (?k IN (vcf:Claim, vcf:InferredStatement)) }
+  OPTIONAL { ?s ?sub ?this . FILTER (?sub != ?p) ?sub rdfs:subPropertyOf+ ?p . OPTIONAL { ?sub rdfs:label ?subl } }
 } GROUP BY ?this ?s ?p ORDER BY ?p ?s LIMIT 2000"""
 # The claim and inferred-statement nodes of each fact about ?this: its modality, qualifiers, or the rule behind it.
 _STATEMENT_NODES = """SELECT ?statement ?s ?p ?o ?inferred ?modality ?modalityLabel ?qualifier ?rule WHERE {
@@ -229,14 +234,17 @@ class LinkedData:
         for n in nodes:
             support.setdefault((n["s"].value, n["p"].value, n["o"].value), []).append(n)
 
-        def stated(s: Node, p: Node, o: Node) -> str:
-            return _support_html(support.get((s.value, p.value, o.value), []))
+        def stated(s: Node, p: Node, o: Node, row: dict[str, Node] | None = None) -> str:
+            claimed = _support_html(support.get((s.value, p.value, o.value), []))
+            if claimed or not row or row.get("via") is None:
+                return claimed
+            return f'<span class="support entailed">entailed by {_link(row["via"], row.get("viaLabel"))}</span>'
 
         this = Node("uri", iri)
         facts = [r for r in out if r["p"].value not in SHOWN_ABOVE + MAPPING_PROPERTIES]
         parts.append("<h2>Statements</h2>")
         parts.append(pages.statement_table(
-            [(_link(r["p"], r.get("pLabel")), _link(r["o"], r.get("oLabel")), stated(this, r["p"], r["o"]))
+            [(_link(r["p"], r.get("pLabel")), _link(r["o"], r.get("oLabel")), stated(this, r["p"], r["o"], r))
              for r in facts], ("property", "value", "as the source states it")))
         mappings = [r for r in out if r["p"].value in MAPPING_PROPERTIES]
         if mappings:
@@ -252,7 +260,7 @@ class LinkedData:
                                             for n in support.get((r["s"].value, r["p"].value, iri), []))]
         asserted = [r for r in links if r not in inferred]
         parts.append(pages.statement_table(
-            [(_link(r["s"], r.get("sLabel")), _link(r["p"], r.get("pLabel")), stated(r["s"], r["p"], this))
+            [(_link(r["s"], r.get("sLabel")), _link(r["p"], r.get("pLabel")), stated(r["s"], r["p"], this, r))
              for r in asserted], ("subject", "property", "as the source states it")))
         if inferred:
             groups: dict[str, list[dict[str, Node]]] = {}
