@@ -31,3 +31,15 @@ def test_named_query_path_does_not_import_rdflib(built, paths):
             "print('rdflib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"
+
+
+def test_api_returns_the_triples_of_a_construct_query(built, paths, store):
+    """A named CONSTRUCT query (a build rule) gives its triples; the release holds every one of them."""
+    from vcf_kg.results import GraphResult
+
+    answer = vcf_kg.query("shares-complication", paths=paths)
+    assert isinstance(answer, GraphResult)
+    pairs = {(s.value, o.value) for s, p, o in answer if p.value.endswith("#sharesComplicationWith")}
+    assert ("https://w3id.org/vcf-kg/id/Kyphoplasty", "https://w3id.org/vcf-kg/id/PercutaneousVertebroplasty") in pairs
+    graph = answer.to_rdflib()
+    assert len(graph) == len(answer) and set(graph) <= set(built.graph)

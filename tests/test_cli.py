@@ -4,9 +4,11 @@ from __future__ import annotations
 import re
 
 import json
+import re
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS
 
 from conftest import run_cli
 
@@ -144,3 +146,66 @@ def test_export_sssom(dist):
     result = run_cli("export", "--format", "sssom", "--dist", dist)
     assert result.returncode == 0, result.stderr
     assert "subject_id\tsubject_label\tpredicate_id\tobject_id" in result.stdout
+
+
+def test_query_help_lists_every_predeclared_prefix():
+    from vcf_kg.prefixes import PREFIXES
+
+    help_text = run_cli("query", "--help").stdout
+    listed = dict(re.findall(r"^\s+([A-Za-z][A-Za-z0-9]*):\s+(\S+)$", help_text, re.M))
+    assert listed == PREFIXES
+
+
+def test_an_unknown_prefix_is_named_in_one_line(dist):
+    result = run_cli("query", "-", "--dist", dist, input="SELECT ?s WHERE {\n  ?s vcf:treats ?o .\n  ?o a foo:Bar }")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr  # one line, not the parser's list of Unicode ranges
+    assert result.stderr.startswith("error: SPARQL syntax error: unknown prefix 'foo:' at line 3, column 8")
+    assert "\\u{" not in result.stderr
+    declared = run_cli("query", "-", "--format", "csv", "--dist", dist,
+                       input="PREFIX foo: <https://w3id.org/vcf-kg/id/>\nSELECT ?l WHERE { foo:Balloon rdfs:label ?l }")
+    assert declared.stdout.splitlines() == ["l", "balloon"]
+
+
+TREATS = "CONSTRUCT { ?s vcf:treats ?o } WHERE { ?s vcf:treats ?o }"
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated")
+@pytest.mark.parametrize("fmt, parser", [(None, "turtle"), ("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
+def test_construct_prints_its_triples(dist, store, fmt, parser):
+    args = ("--format", fmt) if fmt else ()
+    result = run_cli("query", "-", *args, "--dist", dist, input=TREATS)
+    assert result.returncode == 0, result.stderr
+    printed = {(str(s), str(p), str(o)) for s, p, o in Graph().parse(data=result.stdout, format=parser)}
+    expected = {(r["s"].value, "https://w3id.org/vcf-kg/ontology#treats", r["o"].value)
+                for r in store.query("SELECT ?s ?o WHERE { ?s vcf:treats ?o }").rows}
+    assert len(expected) >= 3 and printed == expected
+
+
+def test_describe_prints_the_resource(dist):
+    result = run_cli("query", "-", "--dist", dist, input="DESCRIBE vcfr:Kyphoplasty")
+    assert result.returncode == 0, result.stderr
+    graph = Graph().parse(data=result.stdout, format="turtle")
+    kyphoplasty = URIRef("https://w3id.org/vcf-kg/id/Kyphoplasty")
+    assert (kyphoplasty, RDFS.label, Literal("kyphoplasty", lang="en")) in graph
+    assert set(graph.subjects()) == {kyphoplasty}
+    assert result.stdout.startswith("@prefix ")  # Turtle with the project's prefixes, not N-Triples
+
+
+def test_a_format_that_does_not_fit_the_query_is_refused(dist):
+    result = run_cli("query", "shared-complications", "--format", "ttl", "--dist", dist)
+    assert result.returncode == 2 and "gives a table (SELECT/ASK)" in result.stderr
+    result = run_cli("query", "-", "--format", "csv", "--dist", dist, input=TREATS)
+    assert result.returncode == 2 and "gives a graph (CONSTRUCT/DESCRIBE)" in result.stderr
+
+
+def test_construct_and_describe_give_the_same_triples_from_an_endpoint(dist, paths):
+    """--endpoint: the remote store asks for RDF for a graph query, and prints what the embedded store prints."""
+    from vcf_kg.serve import background
+
+    with background(dist=dist, workers=1) as url:
+        for text in (TREATS, "DESCRIBE vcfr:Kyphoplasty"):
+            local = run_cli("query", "-", "--format", "nt", "--dist", dist, input=text)
+            remote = run_cli("query", "-", "--format", "nt", "--endpoint", url + "sparql", input=text)
+            assert remote.returncode == 0, remote.stderr
+            assert local.stdout.count("\n") >= 3 and remote.stdout == local.stdout

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from .paths import ProjectPaths, project_paths
-from .results import Results
+from .results import GraphResult, Results
 
 Report = Callable[[str], None]
 
@@ -152,12 +152,25 @@ def catalogue(paths: ProjectPaths | None = None):
 
 
 def query(ref: str, params: dict[str, str] | None = None, *, store=None, paths: ProjectPaths | None = None,
-          stdin_text: str | None = None) -> Results:
-    """Run a named query (or a .rq file path, or '-' with stdin_text) with parameters bound as RDF terms."""
+          stdin_text: str | None = None) -> Results | GraphResult:
+    """Run a named query (or a .rq file path, or '-' with stdin_text) with parameters bound as RDF terms.
+
+    SELECT and ASK give a ``Results`` table; CONSTRUCT and DESCRIBE a ``GraphResult`` (its triples;
+    ``.to_rdflib()`` makes an rdflib Graph of them).
+    """
+    from .errors import QueryError
+    from .prefixes import unknown_prefix_message
+
     paths = paths or project_paths()
     q = catalogue(paths).resolve(ref, stdin_text)
     bindings = q.bindings(params)
-    return (store or open_store(paths)).query(q.text, bindings)
+    try:
+        return (store or open_store(paths)).query(q.text, bindings)
+    except QueryError:
+        unknown = unknown_prefix_message(q.text)  # one line instead of the parser's list of expected characters
+        if unknown:
+            raise QueryError(f"SPARQL syntax error: {unknown}") from None
+        raise
 
 
 @dataclass

@@ -11,6 +11,7 @@ from . import __version__
 from .errors import CurationError, VcfKgError
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
+GRAPH_FORMATS = ("ttl", "nt", "jsonld")  # what CONSTRUCT and DESCRIBE print
 EXPORT_FORMATS = ("ttl", "nt", "owl", "jsonld", "sssom")
 
 
@@ -179,16 +180,26 @@ def _warn_about_store(store) -> None:
                    "own system graphs", err=True)
 
 
-@main.command()
+def _prefix_epilog() -> str:
+    from .prefixes import prefix_table
+
+    return "\b\nPredeclared prefixes (a query may use them without PREFIX lines):\n" + prefix_table()
+
+
+@main.command(epilog=_prefix_epilog())
 @click.argument("ref")
-@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
-              help="json is SPARQL 1.1 Query Results JSON.")
+@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS + GRAPH_FORMATS),
+              help="SELECT/ASK: table (default), csv, tsv or json (SPARQL 1.1 Query Results JSON). "
+                   "CONSTRUCT/DESCRIBE: ttl (default, Turtle), nt (N-Triples) or jsonld.")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
               help="Bind a query parameter (an IRI, CURIE or literal, as the query declares).")
 @click.option("--dist", type=click.Path(file_okay=False), help="Release directory (default: dist/).")
 @_store_options
 def query(ref, fmt, params, dist, **store_options):
     """Run a named query, a .rq FILE, or '-' (the query text on standard input).
+
+    SELECT and ASK print a table (or CSV, TSV, JSON); CONSTRUCT and DESCRIBE print the triples
+    (Turtle, N-Triples or JSON-LD), e.g. `vcf-kg query - --format nt <<< 'DESCRIBE vcfr:Kyphoplasty'`.
 
     \b
     Where it runs: the built release in memory (default), a persistent store (--store PATH, made by
@@ -200,7 +211,14 @@ def query(ref, fmt, params, dist, **store_options):
     paths = _paths(dist)
     store = _open_store(paths, **store_options)
     results = api.query(ref, _parse_params(params), store=store, paths=paths, stdin_text=stdin_text)
-    click.echo(results.render(fmt), nl=False)
+    from .results import GraphResult
+
+    is_graph = isinstance(results, GraphResult)
+    allowed = GRAPH_FORMATS if is_graph else RESULT_FORMATS
+    if fmt is not None and fmt not in allowed:
+        what = "a graph (CONSTRUCT/DESCRIBE)" if is_graph else "a table (SELECT/ASK)"
+        raise click.UsageError(f"this query gives {what}: --format {fmt} does not apply; use one of {', '.join(allowed)}")
+    click.echo(results.render(fmt or allowed[0]), nl=False)
     _warn_about_store(store)
 
 

@@ -35,7 +35,7 @@ from typing import Callable, Iterable
 from .errors import QueryError, VcfKgError
 from .prefixes import sparql_prologue
 from .binding import _IRI_FORBIDDEN, bind_variables
-from .results import XSD_STRING, Results, Term
+from .results import XSD_STRING, GraphResult, Results, Term
 
 Report = Callable[[str], None]
 
@@ -161,9 +161,10 @@ class RemoteStore:
     def is_virtuoso(self) -> bool:
         return bool(self.server and "virtuoso" in self.server.lower())
 
-    def _wrapper(self, text: str):
+    def _wrapper(self, text: str, graph: bool = False):
         sw_mod = _sparqlwrapper()
-        sw = sw_mod.SPARQLWrapper(self.endpoint, returnFormat=sw_mod.JSON, agent="vcf-kg (SPARQLWrapper)")
+        sw = sw_mod.SPARQLWrapper(self.endpoint, returnFormat=sw_mod.N3 if graph else sw_mod.JSON,
+                                  agent="vcf-kg (SPARQLWrapper)")
         sw.setTimeout(int(max(1, self.timeout)))
         if self.auth:
             sw.setHTTPAuth(sw_mod.DIGEST if self.auth.scheme == "digest" else sw_mod.BASIC)
@@ -180,10 +181,11 @@ class RemoteStore:
         sw.setRequestMethod(sw_mod.URLENCODED)
         return sw
 
-    def _request(self, text: str) -> tuple[dict, dict[str, str]]:
+    def _request(self, text: str, graph: bool = False) -> tuple[dict | bytes, dict[str, str]]:
+        """The answer (SPARQL results JSON; for ``graph``, the Turtle of a CONSTRUCT/DESCRIBE) and its headers."""
         from SPARQLWrapper import SPARQLExceptions as E
 
-        sw = self._wrapper(text)
+        sw = self._wrapper(text, graph)
         try:
             answer = sw.query()
             headers = dict(answer.info())
@@ -207,15 +209,36 @@ class RemoteStore:
             raise RemoteStoreError(f"{self.endpoint} did not answer with SPARQL results JSON: {exc}") from None
         self.server = headers.get("Server") or headers.get("server") or self.server
         self.last_headers = headers
+        if graph:
+            if not isinstance(data, bytes):
+                raise RemoteStoreError(f"{self.endpoint} did not answer a graph query with RDF")
+            return data, headers
         if not isinstance(data, dict):
             raise RemoteStoreError(f"{self.endpoint} did not answer with SPARQL results JSON")
         return data, headers
 
-    def query(self, text: str, bindings: dict[str, Term] | None = None) -> Results:
+    def _graph(self, text: str) -> GraphResult:
+        """A CONSTRUCT or DESCRIBE answer (Turtle, which N-Triples also is) as a GraphResult."""
+        import pyoxigraph as ox
+
+        from .store import to_term
+
+        data, headers = self._request(text, graph=True)
+        media = (headers.get("Content-Type") or headers.get("content-type") or "text/turtle").split(";")[0].strip()
+        fmt = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.TURTLE
+        try:
+            triples = ox.parse(data, format=fmt)
+            return GraphResult([(to_term(t.subject), to_term(t.predicate), to_term(t.object)) for t in triples])
+        except SyntaxError as exc:
+            raise RemoteStoreError(f"{self.endpoint} answered a graph query with {media} that does not parse: {exc}") from None
+
+    def query(self, text: str, bindings: dict[str, Term] | None = None) -> Results | GraphResult:
         # Whole-line comments (a named query's '#+' header) are dropped: SPARQLWrapper sniffs the query type from
         # the text, comments included, and took a header mentioning "copy" or "add" for an update.
         text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
         full = sparql_prologue() + bind_variables(text, bindings)
+        if self._wrapper(full).queryType in ("CONSTRUCT", "DESCRIBE"):
+            return self._graph(full)
         data, headers = self._request(full)
         results = results_from_json(data)
         check_complete(headers, None if results.boolean is not None else len(results.rows), self.endpoint)

@@ -1,7 +1,8 @@
-"""Store-independent query results and their output formats (table, CSV, TSV, SPARQL JSON).
+"""Store-independent query results and their output formats (table, CSV, TSV, SPARQL JSON), and the
+triples of a CONSTRUCT or DESCRIBE query (``GraphResult``: Turtle, N-Triples, JSON-LD).
 
-Stores (embedded or remote) convert their native results to ``Results``; everything downstream —
-the CLI's formats, competency-question checks, explain — reads only this.
+Stores (embedded or remote) convert their native results to ``Results`` or ``GraphResult``; everything
+downstream — the CLI's formats, competency-question checks, explain — reads only these.
 """
 from __future__ import annotations
 
@@ -130,3 +131,66 @@ class Results:
 
 
 FORMATS = {"table": Results.to_table, "csv": Results.to_csv, "tsv": Results.to_tsv, "json": Results.to_json}
+
+
+@dataclass
+class GraphResult:
+    """The triples a CONSTRUCT or DESCRIBE query gives (a set: each triple once, in a stable order)."""
+
+    triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.triples = sorted(set(self.triples), key=lambda t: tuple((x.kind, x.value, x.datatype or "", x.lang or "")
+                                                                     for x in t))
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+    def __iter__(self):
+        return iter(self.triples)
+
+    def to_ntriples(self) -> str:
+        return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in self.triples)
+
+    def _serialise(self, fmt: str) -> str:
+        import pyoxigraph as ox
+
+        from .prefixes import SERIALISATION_PREFIXES
+
+        def node(t: Term):
+            if t.kind == "uri":
+                return ox.NamedNode(t.value)
+            if t.kind == "bnode":
+                return ox.BlankNode(t.value)
+            if t.lang:
+                return ox.Literal(t.value, language=t.lang)
+            return ox.Literal(t.value, datatype=ox.NamedNode(t.datatype) if t.datatype else None)
+
+        triples = [ox.Triple(node(s), node(p), node(o)) for s, p, o in self.triples]
+        rdf_format = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}[fmt]
+        if fmt == "ttl":  # declare the prefixes the triples use, no others
+            iris = {t.value for triple in self.triples for t in triple if t.kind == "uri"}
+            iris |= {t.datatype for triple in self.triples for t in triple if t.datatype}
+            used = {p: ns for p, ns in SERIALISATION_PREFIXES.items() if any(i.startswith(ns) for i in iris)}
+            out = ox.serialize(triples, format=rdf_format, prefixes=used).decode("utf-8")
+        else:
+            out = ox.serialize(triples, format=rdf_format).decode("utf-8")
+        return out if out.endswith("\n") or not out else out + "\n"
+
+    def to_turtle(self) -> str:
+        return self._serialise("ttl")
+
+    def to_jsonld(self) -> str:
+        return self._serialise("jsonld")
+
+    def to_rdflib(self):
+        """The triples as an rdflib Graph (imports rdflib)."""
+        from rdflib import Graph
+
+        return Graph().parse(data=self.to_ntriples(), format="nt")
+
+    def render(self, fmt: str) -> str:
+        return GRAPH_FORMATS[fmt](self)
+
+
+GRAPH_FORMATS = {"ttl": GraphResult.to_turtle, "nt": GraphResult.to_ntriples, "jsonld": GraphResult.to_jsonld}

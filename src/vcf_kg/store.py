@@ -17,7 +17,7 @@ from typing import Callable, Protocol
 
 from .errors import NotBuiltError, QueryError
 from .prefixes import PREFIXES
-from .results import Results, Term
+from .results import GraphResult, Results, Term
 
 
 class Store(Protocol):
@@ -54,7 +54,7 @@ class EmbeddedStore:
             fmt = ox.RdfFormat.from_extension(release_file.suffix.lstrip("."))
             self._store.load(path=str(release_file), format=fmt)
 
-    def query(self, text: str, bindings: dict[str, Term] | None = None) -> Results:
+    def query(self, text: str, bindings: dict[str, Term] | None = None) -> Results | GraphResult:
         from .binding import bind_variables
 
         ox = self._ox
@@ -75,7 +75,7 @@ class EmbeddedStore:
                         row[v] = to_term(node)
                 rows.append(row)
             return Results(variables=variables, rows=rows)
-        raise QueryError("only SELECT and ASK queries give tabular results; use `vcf-kg export` for graphs")
+        return GraphResult([(to_term(t.subject), to_term(t.predicate), to_term(t.object)) for t in answer])
 
     def construct(self, text: str):
         """Triples of a CONSTRUCT/DESCRIBE query, as pyoxigraph triples."""

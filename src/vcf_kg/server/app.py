@@ -29,6 +29,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..errors import QueryError
 from ..namespaces import DATASET, PREFIXES, SERIALISATION_PREFIXES
+from ..prefixes import prefix_declarations
 from . import guard, pages
 from .landscape import LandscapePage
 from .config import ServeConfig
@@ -175,6 +176,7 @@ class Server:
   sd:supportedLanguage sd:SPARQL11Query ;
   sd:resultFormat {", ".join(f"<http://www.w3.org/ns/formats/{f}>" for f in formats)} ;
   sd:defaultDataset <{DATASET}> {feature} ;
+  {prefix_declarations()} ;
   rdfs:comment "{comment}"@en .
 <{DATASET}> a sd:Dataset, void:Dataset ;
   sd:defaultGraph [ a sd:Graph ; void:triples {self.pool.triples} ] ;
@@ -185,7 +187,7 @@ class Server:
                    "jsonld": ox.RdfFormat.JSON_LD}
         triples = ox.parse(turtle, format=ox.RdfFormat.TURTLE)
         prefixes = {"sd": "http://www.w3.org/ns/sparql-service-description#", "void": "http://rdfs.org/ns/void#",
-                    "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
+                    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "sh": "http://www.w3.org/ns/shacl#"}
         body = ox.serialize(triples, format=fmt_map[offers[0].key], prefixes=prefixes)
         return Response(body, media_type=offers[0].content_type, headers={"Vary": "Accept"})
 
@@ -321,6 +323,7 @@ def create_app(config: ServeConfig):
         Route("/.well-known/void", _wrap(ld.dataset, True), methods=["GET", "HEAD"]),
         Route("/release/{version}/{name}", _wrap(ld.release_file), methods=["GET", "HEAD"]),
         Route("/context.jsonld", _wrap(context_route(config.release.parent)), methods=["GET", "HEAD"]),
+        Route("/search", _wrap(ld.search, True), methods=["GET", "HEAD"]),  # label search (linked_data.py)
         Mount("/static", StaticFiles(directory=WEB), name="static"),
     ]
     middleware = [Middleware(CORSMiddleware, allow_origins=[config.cors_origin], allow_methods=["GET", "POST", "HEAD"],

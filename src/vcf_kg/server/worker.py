@@ -141,6 +141,7 @@ class Worker:
     def run(self, request: dict) -> tuple[dict, bytes]:
         from ..binding import bind_variables
         from ..errors import QueryError
+        from ..prefixes import unknown_prefix_message
         from ..results import Term
 
         ox = self.ox
@@ -158,7 +159,7 @@ class Worker:
         try:
             answer = self.store.query(query, prefixes=self.prefixes, **options)
         except SyntaxError as exc:
-            return {"status": 400, "message": f"malformed query: {exc}"}, b""
+            return {"status": 400, "message": f"malformed query: {unknown_prefix_message(query) or exc}"}, b""
         except (OSError, ValueError, RuntimeError) as exc:
             return {"status": 500, "message": f"the query failed: {exc}"}, b""
 

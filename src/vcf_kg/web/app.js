@@ -27,6 +27,7 @@
   var status = document.getElementById("status");
   var results = document.getElementById("results");
   var downloads = document.getElementById("downloads");
+  var about = document.getElementById("about");
 
   var yasqe = new Yasgui.Yasqe(document.getElementById("editor"), {
     value: DEFAULT_QUERY,
@@ -64,26 +65,53 @@
     return node;
   }
 
-  // PREFIX lines for the prefixes a named query uses, so the editor shows standalone SPARQL.
-  function prologue(text) {
-    var lines = [];
-    Object.keys(catalogue.prefixes).forEach(function (p) {
-      var used = new RegExp("(^|[\\s(){}\\[\\],;/|^!=<>*+])" + p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + ":[A-Za-z_]", "m");
-      var declared = new RegExp("PREFIX\\s+" + p + ":", "i");
-      var body = text.split("\n").filter(function (l) { return l.indexOf("#") !== 0; }).join("\n");
-      if (used.test(body) && !declared.test(text)) lines.push("PREFIX " + p + ": <" + catalogue.prefixes[p] + ">");
+  // A named query's file: its '#+ key: value' header (question, expected answer, parameters) and the SPARQL.
+  function splitHeader(text) {
+    var lines = text.split("\n");
+    var i = 0;
+    while (i < lines.length && /^#\+/.test(lines[i])) i++;
+    return { header: lines.slice(0, i).join("\n"), sparql: lines.slice(i).join("\n").replace(/^\s*\n/, "") };
+  }
+
+  // The editor's SPARQL mode flags a prefix that no PREFIX line declares; the server predeclares these.
+  function predeclarePrefixes() {
+    var mode = yasqe.getMode();
+    if (!mode || mode.predeclared) return;
+    var startState = mode.startState;
+    mode.startState = function () {
+      var state = startState.apply(this, arguments);
+      Object.keys(catalogue.prefixes).forEach(function (p) { state.prefixes[p] = catalogue.prefixes[p]; });
+      return state;
+    };
+    mode.predeclared = true;
+    yasqe.setValue(yasqe.getValue()); // tokenise again with them
+  }
+
+  function listPrefixes() {
+    var body = document.querySelector("#prefixes tbody");
+    var names = Object.keys(catalogue.prefixes);
+    names.forEach(function (p) {
+      var tr = el("tr");
+      tr.appendChild(el("td", {}, p + ":"));
+      tr.appendChild(el("td", {}, catalogue.prefixes[p]));
+      body.appendChild(tr);
     });
-    return lines.length ? lines.join("\n") + "\n" : "";
+    document.getElementById("prefix-count").textContent = String(names.length);
   }
 
   function pick(name) {
     selected = null;
     paramsBox.textContent = "";
     question.textContent = "";
+    about.hidden = true;
+    about.open = false;
     if (!name) { loadedText = null; return; }
     selected = catalogue.queries.filter(function (q) { return q.name === name; })[0] || null;
     if (!selected) return;
     question.textContent = selected.question || selected.summary || selected.title;
+    var parts = splitHeader(selected.text);
+    document.getElementById("about-header").textContent = parts.header;
+    about.hidden = !parts.header;
     selected.params.forEach(function (p) {
       var id = "param-" + p.name;
       var label = el("label", { for: id }, p.name + " (" + p.kind + ")");
@@ -92,7 +120,7 @@
       paramsBox.appendChild(label);
       paramsBox.appendChild(input);
     });
-    loadedText = prologue(selected.text) + selected.text;
+    loadedText = parts.sparql;
     yasqe.setValue(loadedText);
     if (history.replaceState) history.replaceState(null, "", "?query=" + encodeURIComponent(name));
   }
@@ -201,6 +229,8 @@
 
   fetch("/queries").then(function (r) { return r.json(); }).then(function (data) {
     catalogue = data;
+    predeclarePrefixes();
+    listPrefixes();
     optgroup("Competency questions", "cq");
     optgroup("Explain a term", "explain");
     optgroup("Quality checks (no rows = pass)", "qc");
