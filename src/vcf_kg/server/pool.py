@@ -55,7 +55,11 @@ class Reply:
 
 
 class _WorkerDied(Exception):
-    pass
+    """The worker's process ended while this query was on it."""
+
+
+class _Rescued(Exception):
+    """The query was waiting on a worker that left the pool before running it: run it elsewhere."""
 
 
 class _Worker:
@@ -63,10 +67,13 @@ class _Worker:
         self.proc = proc
         self.info = info
         self.dead = False  # set as soon as the process is seen to exit
+        self.closing = False  # left the pool (running a long query): takes no more queries, stops after it
+        self.jobs: deque[_Job] = deque()  # queries sent to it, in order; the first is running
 
-    async def call(self, request: dict) -> Reply:
-        self.proc.stdin.write(pack(request))
-        await self.proc.stdin.drain()
+    def send(self, request: dict) -> None:
+        self.proc.stdin.write(pack(request))  # the pipe and the transport's buffer queue it; no drain needed
+
+    async def read_reply(self) -> Reply:
         header = await self.proc.stdout.readexactly(_HEADER.size)
         head_len, body_len = _HEADER.unpack(header)
         data = await self.proc.stdout.readexactly(head_len + body_len)
@@ -135,19 +142,23 @@ class ResultCache:
 
 
 class _Job:
-    """A query running on a worker: when it started, whose it is, whether it has turned long."""
+    """A query sent to a worker: whose it is, when it started running, whether it has turned long."""
 
-    __slots__ = ("worker", "client", "long", "stopped", "timer")
+    __slots__ = ("worker", "client", "long", "stopped", "timer", "started", "begun", "reply")
 
-    def __init__(self, worker: _Worker, client: str):
+    def __init__(self, worker: _Worker, client: str, loop: asyncio.AbstractEventLoop):
         self.worker, self.client = worker, client
         self.long = self.stopped = False
         self.timer: asyncio.TimerHandle | None = None
+        self.started: float | None = None  # loop time it began running (None while queued behind another)
+        self.begun: asyncio.Future = loop.create_future()  # done when it runs; _Rescued if it never will here
+        self.reply: asyncio.Future = loop.create_future()
 
 
 class WorkerPool:
     def __init__(self, worker_config: dict, size: int, timeout: float, max_pending: int, cache_bytes: int = 0,
-                 slow_after: float = 0.5, max_long: int | None = None, max_long_per_client: int = 2, spares: int = 1):
+                 slow_after: float = 0.5, max_long: int | None = None, max_long_per_client: int = 2, spares: int = 1,
+                 pipeline: int = 3):
         self.worker_config = worker_config
         self.size = size
         self.timeout = timeout
@@ -155,6 +166,8 @@ class WorkerPool:
         self.slow_after = slow_after
         self.max_long = max_long if max_long is not None else size
         self.max_long_per_client = max_long_per_client
+        self.pipeline = pipeline  # queries a busy worker may hold, the running one included
+        self.pipeline_after = 0.05  # ... but only behind a query that started less than this ago
         self.spares = spares  # started workers kept out of the pool, to take a long query's place at once
         self._spares: list[_Worker] = []
         self.cache = ResultCache(cache_bytes) if cache_bytes > 0 else None
@@ -199,17 +212,32 @@ class WorkerPool:
         self.triples = info["triples"]
         self.network = info["network"]
         worker = _Worker(proc, info)
-        self._background(self._watch(worker))
+        self._background(self._read(worker))
         return worker
 
-    async def _watch(self, worker: _Worker) -> None:
-        """Notice a worker's death at once: an idle one is dropped from the pool and replaced."""
-        await worker.proc.wait()
-        worker.dead = True
-        for holder in (self._idle, self._spares):
-            if worker in holder:
-                holder.remove(worker)
-                self._retire(worker)
+    async def _read(self, worker: _Worker) -> None:
+        """A worker's replies, in the order its queries were sent; at its end, what was on it fails or is
+        rescued, and it is replaced."""
+        try:
+            while True:
+                reply = await worker.read_reply()
+                job = worker.jobs.popleft()
+                self._end(job)
+                if not job.reply.done():
+                    job.reply.set_result(reply)
+                if worker.closing:  # a long query's worker: it stops now
+                    self._stop(worker)
+                    return
+                if worker.jobs:
+                    self._begin(worker.jobs[0])
+                    self._dispatch()
+                else:
+                    self._release(worker)
+        except (asyncio.IncompleteReadError, ConnectionError, IndexError, ValueError):
+            pass
+        finally:
+            worker.dead = True
+            self._stop(worker)
 
     def _background(self, coro) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -294,32 +322,71 @@ class WorkerPool:
     def _capped(self, client: str) -> bool:
         return self._long_by_client.get(client, 0) >= self.max_long_per_client
 
+    def _stop(self, worker: _Worker) -> None:
+        """Take a worker out for good: kill it, fail or rescue the queries on it, start another."""
+        worker.kill()
+        for holder in (self._idle, self._spares):
+            if worker in holder:
+                holder.remove(worker)
+        jobs, worker.jobs = list(worker.jobs), deque()
+        for job in jobs:
+            self._end(job)
+            if job.started is None:
+                if not job.begun.done():
+                    job.begun.set_exception(_Rescued())
+            elif not job.reply.done():
+                job.reply.set_exception(_WorkerDied())
+        if worker in self._all:
+            self._retire(worker)
+
     def _release(self, worker: _Worker) -> None:
         """A worker is free: keep it idle, and hand out idle workers to waiting queries."""
         self._idle.append(worker)
         self._dispatch()
 
+    def _can_queue(self, worker: _Worker) -> bool:
+        """May a query wait on this busy worker, behind the ones it has? Only behind queries that have just
+        started (a query that has run PIPELINE_AFTER seconds may be a long one)."""
+        return (not worker.closing and not worker.dead and 0 < len(worker.jobs) < self.pipeline
+                and worker.jobs[0].started is not None
+                and asyncio.get_running_loop().time() - worker.jobs[0].started < self.pipeline_after)
+
+    def _queue_target(self) -> _Worker | None:
+        best = None
+        for worker in self._all:
+            if self._can_queue(worker) and (best is None or len(worker.jobs) < len(best.jobs)):
+                best = worker
+        return best
+
     def _dispatch(self) -> None:
-        """Give idle workers to waiting queries, client by client in turn. Clients with no long query
-        running come first, then those under their limit; a client running its limit of long queries never takes the last idle worker,
-        which stays for the others."""
-        while self._waiters and self._idle:
+        """Give free places (idle workers, then room in a busy worker's queue) to waiting queries, client by
+        client in turn. Clients with no long query running come first, then those under their limit; a
+        client running its limit of long queries never takes the last idle worker, which stays for the others."""
+        while self._waiters:
             client = next(iter(self._waiters))
             if self._long_by_client:
                 client = next((c for c in self._waiters if c not in self._long_by_client), client)
-                if self._capped(client) and len(self._idle) < 2:
+            if self._idle:
+                if self._long_by_client and self._capped(client) and len(self._idle) < 2:
                     client = next((c for c in self._waiters if not self._capped(c)), None)
                     if client is None:
                         return
+                worker = self._idle.pop()
+            else:
+                worker = self._queue_target() if self.pipeline > 1 else None
+                if worker is None:
+                    return
             queue = self._waiters[client]
             waiter = queue.popleft()
             if queue:
                 self._waiters.move_to_end(client)
             else:
                 del self._waiters[client]
-            if not waiter.done():
-                waiter.set_result(self._idle.pop())
-
+            if waiter.done():
+                if not worker.jobs:
+                    self._idle.append(worker)
+                continue
+            waiter.set_result(worker)
 
     async def _acquire(self, client: str) -> _Worker:
         waiter = asyncio.get_running_loop().create_future()
@@ -331,7 +398,11 @@ class WorkerPool:
             return await waiter
         except BaseException:
             if waiter.done() and not waiter.cancelled():
-                self._release(waiter.result())  # handed a worker just as we gave up: pass it on
+                worker = waiter.result()  # handed a place just as we gave up: pass it on
+                if not worker.jobs:
+                    self._release(worker)
+                else:
+                    self._dispatch()
             elif waiter in queue:
                 queue.remove(waiter)
                 if not queue and self._waiters.get(client) is queue:
@@ -351,48 +422,63 @@ class WorkerPool:
             self.cache.put(key, reply)
         return reply
 
-    async def _execute(self, request: dict, client: str, retries: int = 0) -> Reply:
+    async def _place(self, client: str) -> _Worker | Reply:
+        """An idle worker, or room behind a query that has just started, or a wait for either."""
+        if self._idle and (len(self._idle) > 1 or not self._long_by_client or not self._capped(client)):
+            return self._idle.pop()
+        if not self._waiters and self.pipeline > 1:
+            worker = self._queue_target()
+            if worker is not None:
+                return worker
         if self._waiting >= self.max_pending:
             return Reply(503, message=f"the server is busy ({self._waiting} queries waiting); try again shortly",
                          retry_after=1)
-        if self._idle and (len(self._idle) > 1 or not self._long_by_client or not self._capped(client)):
-            worker = self._idle.pop()
-        else:
-            self._waiting += 1
-            try:
-                worker = await asyncio.wait_for(self._acquire(client), self.timeout)
-            except asyncio.TimeoutError:
-                return Reply(503, message=f"no query worker became free within {self.timeout:g} s; try again shortly",
-                             retry_after=max(1, round(self.timeout)))
-            finally:
-                self._waiting -= 1
-        if worker.dead or worker.proc.returncode is not None:  # died while idle
-            self._retire(worker)
-            return await self._execute(request, client, retries)
-        job = _Job(worker, client)
-        job.timer = asyncio.get_running_loop().call_later(self.slow_after, self._turned_long, job)
+        self._waiting += 1
         try:
-            reply = await asyncio.wait_for(worker.call(request), self.timeout)
+            return await asyncio.wait_for(self._acquire(client), self.timeout)
         except asyncio.TimeoutError:
-            self._finish(job, healthy=False)
-            if job.stopped:
-                return self._stopped_reply(job)
+            return Reply(503, message=f"no query worker became free within {self.timeout:g} s; try again shortly",
+                         retry_after=max(1, round(self.timeout)))
+        finally:
+            self._waiting -= 1
+
+    async def _execute(self, request: dict, client: str, retries: int = 0) -> Reply:
+        worker = await self._place(client)
+        if isinstance(worker, Reply):
+            return worker
+        if worker.dead or worker.proc.returncode is not None:  # died while idle
+            self._stop(worker)
+            return await self._execute(request, client, retries)
+        job = _Job(worker, client, asyncio.get_running_loop())
+        worker.jobs.append(job)
+        try:
+            worker.send(request)
+        except (ConnectionError, RuntimeError):
+            self._stop(worker)
+            return await self._execute(request, client, retries)
+        if len(worker.jobs) == 1:
+            self._begin(job)
+        try:
+            await job.begun
+        except _Rescued:  # its worker left the pool before running it
+            return await self._execute(request, client, retries)
+        except BaseException:
+            self._stop(worker)
+            raise
+        try:
+            reply = await asyncio.wait_for(job.reply, self.timeout)  # the timeout counts from the query's start
+        except asyncio.TimeoutError:
             self.timeouts += 1
+            self._stop(worker)
             return Reply(504, message=f"the query ran longer than the {self.timeout:g} s limit and was stopped; "
                                       "narrow it (add a LIMIT, more specific patterns) and try again")
-        except (asyncio.IncompleteReadError, ConnectionError, BrokenPipeError):
-            code = None
-            if job.timer is not None:
-                job.timer.cancel()
-                job.timer = None
-            if not job.stopped:  # how did it end? (before _finish kills it for sure)
-                try:
-                    code = await asyncio.wait_for(worker.proc.wait(), 2)
-                except asyncio.TimeoutError:
-                    pass
-            self._finish(job, healthy=False)
+        except _WorkerDied:
             if job.stopped:
                 return self._stopped_reply(job)
+            try:
+                code = await asyncio.wait_for(worker.proc.wait(), 2)
+            except asyncio.TimeoutError:
+                code = None
             if code in (-signal.SIGKILL, -signal.SIGTERM) and retries < self.size + self.spares:
                 # killed from outside (by an administrator, the OOM killer; most likely while idle, not yet
                 # noticed): the query is read-only, so it runs again on another worker
@@ -400,9 +486,8 @@ class WorkerPool:
             return Reply(500, message="the query worker stopped while running this query "
                                       f"(exit status {code}; it may have hit its memory limit); a new one has started")
         except BaseException:  # cancelled (client gone, shutdown): the worker's state is unknown
-            self._finish(job, healthy=False)
+            self._stop(worker)
             raise
-        self._finish(job, healthy=True)
         return reply
 
     def _stopped_reply(self, job: _Job) -> Reply:
@@ -413,27 +498,44 @@ class WorkerPool:
         return Reply(503, message=f"the query was stopped after {self.slow_after:g} s because {why}; "
                                   "try again when they have finished", retry_after=max(1, round(self.timeout)))
 
+    def _begin(self, job: _Job) -> None:
+        loop = asyncio.get_running_loop()
+        job.started = loop.time()
+        job.timer = loop.call_later(self.slow_after, self._turned_long, job)
+        if not job.begun.done():
+            job.begun.set_result(None)
+
     def _turned_long(self, job: _Job) -> None:
-        """The query has run past slow_after: give the pool a new worker in its place, or stop it."""
+        """The query has run past slow_after: its worker leaves the pool (a spare takes its place, the
+        queries waiting behind it go elsewhere), or, past the limits, the query is stopped."""
         job.timer = None
+        worker = job.worker
         if len(self._long) >= self.max_long or self._long_by_client.get(job.client, 0) >= self.max_long_per_client:
             job.stopped = True
             self.stopped_long += 1
-            job.worker.kill()  # the waiting call() fails at once; _execute answers 503
+            self._stop(worker)  # its reply fails with _WorkerDied; _execute answers 503
             return
         job.long = True
+        worker.closing = True
         try:  # the short queries (and the new workers) come first for the CPU too
-            os.setpriority(os.PRIO_PROCESS, job.worker.proc.pid, 19)
+            os.setpriority(os.PRIO_PROCESS, worker.proc.pid, 19)
         except (OSError, AttributeError):
             pass
         self._long.add(job)
         self._long_by_client[job.client] = self._long_by_client.get(job.client, 0) + 1
+        waiting, worker.jobs = list(worker.jobs)[1:], deque([job])
+        for other in waiting:
+            if not other.begun.done():
+                other.begun.set_exception(_Rescued())
         self._refill()
 
-    def _finish(self, job: _Job, healthy: bool) -> None:
+    def _end(self, job: _Job) -> None:
+        """A query is over (answered, failed or rescued): its timer and long-query bookkeeping go."""
         if job.timer is not None:
             job.timer.cancel()
+            job.timer = None
         if job.long:
+            job.long = False
             self._long.discard(job)
             left = self._long_by_client[job.client] - 1
             if left:
@@ -441,11 +543,3 @@ class WorkerPool:
             else:
                 del self._long_by_client[job.client]
             self._dispatch()  # its client may take the last idle worker again
-        if not healthy:
-            self._retire(job.worker)
-        elif job.long:  # its place was taken while it ran (and it runs at low priority now): it stops
-            job.worker.kill()
-            self._all.discard(job.worker)
-            self._refill()
-        else:
-            self._release(job.worker)
