@@ -97,7 +97,8 @@ def _http_protocol(config):
     from .server.connections import ConnectionLimits, protocol_class
 
     return protocol_class(ConnectionLimits(head_timeout=config.head_timeout,
-                                           max_per_client=config.max_connections_per_client))
+                                           max_per_client=config.max_connections_per_client,
+                                           max_connections=config.max_connections))
 
 
 def _raise_file_limit() -> None:

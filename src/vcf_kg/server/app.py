@@ -71,6 +71,7 @@ class Server:
              "allow_network": config.allow_federation, "memory_bytes": config.worker_memory_bytes},
             size=config.workers, timeout=config.timeout, max_pending=config.max_pending, cache_bytes=config.cache_bytes,
             slow_after=config.long_after, max_long=config.max_long, max_long_per_client=config.max_long_per_client)
+        self.body_bytes = 0  # request bodies being read or answered (bounded by config.max_inflight_bytes)
         self.linked_data = LinkedData(self.pool, self.catalogue, config.void, config.release.parent,
                                       config.max_result_bytes)
 
@@ -94,11 +95,21 @@ class Server:
                 raise HttpError(413, f"the request body ({declared} bytes) is larger than the {limit}-byte limit",
                                 {"Connection": "close"})
         chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise HttpError(413, f"the request body is larger than the {limit}-byte limit", {"Connection": "close"})
-            chunks.append(chunk)
+        try:
+            async for chunk in request.stream():
+                size += len(chunk)
+                self.body_bytes += len(chunk)
+                if size > limit:
+                    raise HttpError(413, f"the request body is larger than the {limit}-byte limit",
+                                    {"Connection": "close"})
+                if self.body_bytes > self.config.max_inflight_bytes:
+                    raise HttpError(503, "the server is reading as many request bodies as it takes; try again shortly",
+                                    {"Connection": "close", "Retry-After": "1"})
+                chunks.append(chunk)
+        except BaseException:
+            self.body_bytes -= size
+            raise
+        request.state.body_bytes = size  # given back when the answer is sent (_wrap)
         return b"".join(chunks)
 
     # -- queries --------------------------------------------------------------
@@ -264,6 +275,8 @@ def _wrap(handler, html_errors: bool = False):
         except Exception:  # noqa: BLE001 - a bug must not take the server down; it is logged in full
             log.exception("vcf-kg serve: unexpected error on %s %s", request.method, request.url.path)
             return _error(500, "internal server error (logged on the server)")
+        finally:
+            request.app.state.server.body_bytes -= getattr(request.state, "body_bytes", 0)
 
     return endpoint
 

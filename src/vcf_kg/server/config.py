@@ -16,6 +16,8 @@ class ServeConfig:
     max_body_bytes: int = 1 << 20  # request bodies (and query strings) larger than this get 413 (414)
     max_result_bytes: int = 32 << 20  # serialised results larger than this get 413
     max_pending: int = 256  # queries waiting for a worker before the server answers 503
+    max_inflight_bytes: int = 64 << 20  # request bodies held at once (being read or answered); past it, 503
+    max_connections: int = 1000  # open connections in all; past it, a new one gets 503
     worker_memory_bytes: int = 2 << 30  # address-space limit of each worker (RLIMIT_AS); 0 = none
     cache_bytes: int = 32 << 20  # result cache (the release is immutable while serving); 0 = off
     long_after: float = 0.5  # a query still running after this many seconds is long: it gives up its place

@@ -12,8 +12,9 @@ bytes with a bare 400 "Invalid HTTP request received.". uvicorn accepts a protoc
   connection is closed (408, then close);
 - **head size**: at most ``max_url_bytes`` of URL (414, with a sentence saying to POST the query)
   and ``max_head_bytes`` in all (431); so a connection holds at most that much of a head in memory;
-- **connections per client address**: past ``max_per_client`` open connections from one address,
-  a new one gets 503 and is closed at once, so one address cannot take the file descriptors.
+- **connections per client address**: past ``max_per_client`` open connections from one address
+  (or ``max_connections`` in all), a new one gets 503 and is closed at once, so one address cannot take
+  the file descriptors, and the memory held in request heads is bounded (``max_head_bytes`` each).
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class ConnectionLimits:
     max_url_bytes: int = HTTPTOOLS_MAX_URL
     max_head_bytes: int = 2 * HTTPTOOLS_MAX_URL
     max_per_client: int = 128
+    max_connections: int = 1000  # open connections in all
     per_client: dict[str, int] = field(default_factory=dict)  # open connections by client address
     closed_slow: int = 0  # connections closed for not finishing their head in time (for the log and tests)
     refused: int = 0  # connections refused for passing max_per_client
@@ -54,6 +56,10 @@ def protocol_class(limits: ConnectionLimits) -> type:
                 limits.refused += 1
                 self._refuse(503, f"too many connections from {host} ({limits.max_per_client} at most); "
                                   "close some, or reuse them (keep-alive)")
+                return
+            if len(self.connections) > limits.max_connections:
+                limits.refused += 1
+                self._refuse(503, "the server has as many connections open as it takes; try again shortly")
                 return
             self._arm()
 
