@@ -160,3 +160,24 @@ def test_serve_refuses_to_start_without_a_release(tmp_path):
 
     with pytest.raises(NotBuiltError, match="vcf-kg build"):
         make_config(project_paths(dist=tmp_path / "nothing"))
+
+
+def test_every_serve_option_is_in_the_docs_with_its_default():
+    """docs/serving.md's option table names every `vcf-kg serve` option, and states the CLI's defaults."""
+    import re
+    from pathlib import Path
+
+    from vcf_kg.cli import serve
+
+    table = Path(__file__).resolve().parents[1].joinpath("docs", "serving.md").read_text()
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| (`--[^|]+`) \| ([^|]*) \|", table, re.M)}
+    documented = {flag: default for names, default in rows.items() for flag in re.findall(r"--[\w-]+", names)}
+    for option in serve.params:
+        flag = max(option.opts, key=len)
+        assert flag in documented, f"{flag} is not in docs/serving.md's option table"
+        default = option.default
+        if isinstance(default, (int, float)) and not isinstance(default, bool) and default:
+            shown = documented[flag].replace(",", "")
+            figures = {float(x) * {"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}.get(unit, 1)
+                       for x, unit in re.findall(r"(\d+(?:\.\d+)?)\s*(KiB|MiB|GiB|s)?", shown)}
+            assert float(default) in figures, f"{flag}: the CLI's default is {default}, the docs say {documented[flag]!r}"

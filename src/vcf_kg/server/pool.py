@@ -1,8 +1,11 @@
 """A pool of query workers with a per-query timeout, and a result cache in front of it.
 
 Each worker is a child process (``python -m vcf_kg.server.worker``) holding its own copy of the
-store. A query takes an idle worker, or waits for one (at most ``max_pending`` queries wait; more
-get 503). Waiting queries are served client by client in turn (by client address), so one client's
+store. A query takes an idle worker; when none is idle, it may queue on a busy worker behind a query
+that started less than ``pipeline_after`` ago (at most ``pipeline`` queries per worker, so a worker
+goes from one query to the next without waiting for the server), or it waits for a place (at most
+``max_pending`` queries wait; more get 503). Each worker's replies are read by a task of its own, in
+the order its queries were sent. Waiting queries are served client by client in turn (by client address), so one client's
 burst does not hold up the others. A query's timeout starts when it starts running, not while it
 waits: one that runs past it gets 504 and its worker is killed and replaced in the background, so
 the other workers keep answering. A worker that dies (say, at its memory limit) is replaced the same
