@@ -174,6 +174,18 @@ def test_a_long_query_by_get_under_the_limit_and_by_post_past_it_is_answered(ser
     assert post(server, "ASK {} #" + padding * 10)[0] == 200
 
 
+def test_a_head_past_its_limit_is_431_and_a_large_body_sent_with_its_head_is_not_counted_as_head(server):
+    port = urllib.parse.urlsplit(server).port
+    body = b"ASK {} #" + b"x" * 900_000
+    with socket.create_connection(("127.0.0.1", port)) as s:  # head and body in one write
+        s.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                  b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
+        s.settimeout(10)
+        assert s.recv(100).startswith(b"HTTP/1.1 200")
+    big_headers = {f"X-Padding-{k}": "a" * 4000 for k in range(40)}  # 160 KB of headers
+    assert http(server, "/sparql?query=ASK%7B%7D", headers=big_headers).status == 431
+
+
 # -- fault 5: a worker killed while idle ------------------------------------------------------------
 def test_a_worker_killed_while_idle_costs_no_failed_query(server):
     pid = server_pid(server)

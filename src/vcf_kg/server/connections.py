@@ -43,6 +43,7 @@ def protocol_class(limits: ConnectionLimits) -> type:
     class GuardedHttpToolsProtocol(HttpToolsProtocol):
         _head_timer = None
         _head_bytes = 0
+        _tail = b""  # the last bytes read, in case the head's blank line is split between two reads
         _in_head = True
         _host = None
 
@@ -76,9 +77,13 @@ def protocol_class(limits: ConnectionLimits) -> type:
 
         def data_received(self, data: bytes) -> None:
             if self._in_head:
-                self._head_bytes += len(data)
                 if self._head_timer is None:
                     self._arm()
+                # count the head's bytes only: the body may come in the same read (the blank line ends the head)
+                joined = self._tail + data
+                end = joined.find(b"\r\n\r\n")
+                self._head_bytes += len(data) if end < 0 else max(0, end + 4 - len(self._tail))
+                self._tail = joined[-3:]
                 if self._head_bytes > limits.max_head_bytes:
                     long_url = len(getattr(self, "url", b"")) > limits.max_url_bytes // 2
                     self._too_large(long_url)
@@ -98,7 +103,7 @@ def protocol_class(limits: ConnectionLimits) -> type:
             super().on_headers_complete()
 
         def on_response_complete(self) -> None:
-            self._in_head, self._head_bytes = True, 0  # the next request's head starts now
+            self._in_head, self._head_bytes, self._tail = True, 0, b""  # the next request's head starts now
             super().on_response_complete()
 
         # -- helpers --
