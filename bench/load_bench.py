@@ -214,16 +214,19 @@ class MemoryWatch:
 
 
 class OurServer:
-    def __init__(self, cache: bool):
-        self.cache = cache
+    path = "/sparql"
+
+    def __init__(self, cache: bool, src: Path = ROOT / "src", extra: tuple[str, ...] = ()):
+        self.cache, self.src, self.extra = cache, src, extra  # src: another checkout's src/ (the "before" code)
 
     def __enter__(self):
         self.port = free_port()
-        args = [sys.executable, "-m", "vcf_kg.cli", "serve", "--port", str(self.port)]
+        args = [sys.executable, "-m", "vcf_kg.cli", "serve", "--port", str(self.port), "--dist",
+                str(project_paths().dist), *self.extra]
         if not self.cache:
             args += ["--cache-bytes", "0"]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+                                     env={**os.environ, "PYTHONPATH": str(self.src), "VCF_KG_HOME": str(ROOT)})
         wait_until_up(f"http://127.0.0.1:{self.port}/sparql?query=ASK%7B%7D")
         return self
 
@@ -233,6 +236,8 @@ class OurServer:
 
 
 class OxigraphServer:
+    path = "/query"
+
     def __init__(self, nt: Path):
         self.nt = nt
         self.binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
@@ -259,6 +264,129 @@ class OxigraphServer:
     def version(self) -> str:
         out = subprocess.run([self.binary, "--version"], capture_output=True, text=True)
         return out.stdout.strip()
+
+
+# -- attacks (issue 13): each bounded in count and time, to 127.0.0.1 only --------------------------------
+BOMB = "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }} # {}"  # a cartesian product to count
+ORDINARY = "SELECT ?l WHERE {{ ?x <http://www.w3.org/2000/01/rdf-schema#label> ?l }} LIMIT {}"
+
+
+def process_rss(pid: int) -> int:
+    with open(f"/proc/{pid}/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _post_query(port: int, path: str, text: str, timeout: float = 60, source: str = "127.0.0.1") -> tuple[int, float]:
+    """(status, seconds) of one POST application/sparql-query; status 0 for a transport error."""
+    from http.client import HTTPConnection
+
+    began = time.perf_counter()
+    conn = HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
+    try:
+        conn.request("POST", path, body=text.encode(), headers={"Content-Type": "application/sparql-query",
+                                                                 "Accept": "application/sparql-results+json"})
+        response = conn.getresponse()
+        response.read()
+        return response.status, time.perf_counter() - began
+    except OSError:
+        return 0, time.perf_counter() - began
+    finally:
+        conn.close()
+
+
+def attack_memory(server, count: int = 400, size: int = 1_000_000) -> dict:
+    """Fault 1: distinct 1 MB queries (`ASK {} # padding`); the main process's memory before and after."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    before = process_rss(server.proc.pid)
+    with ThreadPoolExecutor(4) as pool:
+        statuses = list(pool.map(lambda i: _post_query(server.port, server.path, f"ASK {{}} # {i} " + "x" * size)[0],
+                                 range(count)))
+    time.sleep(1)
+    return {"queries": count, "ok": statuses.count(200), "rss_before_mb": before / 2**20,
+            "rss_after_mb": process_rss(server.proc.pid) / 2**20}
+
+
+def attack_bombs(server, bombs: int = 3, probes: int = 5) -> dict:
+    """Fault 2: `bombs` cartesian-product counts at once (from 127.0.0.2), then ordinary queries, never seen
+    before, one after the other: their latencies."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(bombs + 1) as pool:
+        running = [pool.submit(_post_query, server.port, server.path, BOMB.format(i), 30, "127.0.0.2")
+                   for i in range(bombs)]
+        time.sleep(0.5)
+        latencies = [_post_query(server.port, server.path, ORDINARY.format(1000 + i), 30) for i in range(probes)]
+        if isinstance(server, OxigraphServer):  # it has no query timeout: the bombs would run for minutes
+            server.proc.kill()
+        bomb_statuses = [f.result()[0] for f in running]
+    return {"bombs": bombs, "bomb_statuses": bomb_statuses, "probe_statuses": [s for s, _ in latencies],
+            "probe_max_s": max(t for _, t in latencies), "probe_median_s": statistics.median(t for _, t in latencies)}
+
+
+def attack_slowloris(server, connections: int = 1100, seconds: float = 12) -> dict:
+    """Fault 3: connections (from 127.0.0.3) that send a request head one byte at a time; meanwhile an
+    ordinary client asks once a second. How many attackers the server closed, how the ordinary client fared."""
+    head = f"GET {server.path}?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: {'a' * 200}\r\n".encode()
+    socks, refused = [], 0
+    for _ in range(connections):
+        s = socket.socket()
+        s.setblocking(False)
+        try:
+            s.bind(("127.0.0.3", 0))
+            s.connect_ex(("127.0.0.1", server.port))
+            socks.append(s)
+        except OSError:
+            refused += 1
+            s.close()
+    probes, closed, began, sent = [], set(), time.monotonic(), 0
+    while time.monotonic() - began < seconds:
+        for k, s in enumerate(socks):
+            if k in closed:
+                continue
+            try:
+                s.send(head[sent % len(head):sent % len(head) + 1])
+                if s.recv(1 << 16) == b"":
+                    closed.add(k)
+            except BlockingIOError:
+                pass
+            except OSError:
+                closed.add(k)
+        sent += 1
+        probes.append(_post_query(server.port, server.path, ORDINARY.format(2000 + sent), 5))
+        time.sleep(max(0.0, 1 - (time.monotonic() - began) % 1))
+    for s in socks:
+        s.close()
+    return {"connections": connections, "closed_by_server": len(closed), "refused": refused,
+            "probe_ok": sum(1 for st, _ in probes if st == 200), "probes": len(probes),
+            "probe_max_s": max(t for _, t in probes)}
+
+
+def attack_long_get(server, size: int = 100_000) -> dict:
+    """Fault 4: a GET query string of `size` bytes: the status and whether the answer says to POST."""
+    from http.client import HTTPConnection
+
+    conn = HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        conn.request("GET", f"{server.path}?query=ASK%7B%7D%23" + "x" * size)
+        response = conn.getresponse()
+        return {"bytes": size, "status": response.status, "says_post": b"POST" in response.read()}
+    except OSError as exc:
+        return {"bytes": size, "status": f"error: {exc}", "says_post": False}
+    finally:
+        conn.close()
+
+
+def run_attacks(servers: list[tuple[str, object]]) -> list[dict]:
+    rows = []
+    for name, server in servers:
+        for attack in (attack_long_get, attack_memory, attack_bombs, attack_slowloris):
+            with server:
+                row = {"server": name, "attack": attack.__name__.removeprefix("attack_"), **attack(server)}
+            rows.append(row)
+            print(f"  {name:22} {json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items() if k != 'server'})}",
+                  flush=True)
+    return rows
 
 
 # -- one measured run ----------------------------------------------------------------------
@@ -300,9 +428,15 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per server and round")
     parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients (connections)")
+    parser.add_argument("--concurrency", type=int, default=50, help="concurrent clients (connections)")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds (ours, Oxigraph, ...)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--attacks", action="store_true",
+                        help="instead of the load runs, send issue 13's attacks (long GET, 1 MB queries, query "
+                             "bombs, slow-loris) to each server and report how it fared")
+    parser.add_argument("--before-src", type=Path,
+                        help="also measure the server from this src/ directory (e.g. `git archive` of an older "
+                             "commit), as 'vcf-kg (before)'")
     args = parser.parse_args(argv)
 
     paths = project_paths()
@@ -315,10 +449,22 @@ def main(argv=None) -> int:
           f"{args.warmup:g} s warm-up, {args.rounds} rounds; {os.cpu_count()} CPUs, {platform.python_version()}, "
           f"{oxigraph.version()}", flush=True)
 
+    if args.attacks:
+        servers = [("vcf-kg", OurServer(cache=True)), ("oxigraph", oxigraph)]
+        if args.before_src:
+            servers.insert(0, ("vcf-kg (before)", OurServer(cache=True, src=args.before_src)))
+        rows = run_attacks(servers)
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=2))
+        return 0
+
+    contenders = [("vcf-kg", OurServer(cache=True)), ("vcf-kg (no cache)", OurServer(cache=False)),
+                  ("oxigraph", oxigraph)]
+    if args.before_src:
+        contenders.insert(2, ("before (no cache)", OurServer(cache=False, src=args.before_src)))
     runs = []
     for r in range(args.rounds):
-        for name, server in (("vcf-kg", OurServer(cache=True)), ("vcf-kg (no cache)", OurServer(cache=False)),
-                             ("oxigraph", oxigraph)):
+        for name, server in contenders:
             result = measure(name, server, queries, args.concurrency, args.duration, args.warmup)
             result["round"] = r + 1
             runs.append(result)
@@ -332,7 +478,7 @@ def main(argv=None) -> int:
         return sum(values) / len(values)
 
     summary = {name: {k: mean(name, k) for k in ("throughput", "p50_ms", "p99_ms", "errors", "rss_peak_mb")}
-               for name in ("vcf-kg", "vcf-kg (no cache)", "oxigraph")}
+               for name, _ in contenders}
     base = summary["oxigraph"]["throughput"]
     print("\nmean over rounds:")
     print(f"  {'server':18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'peak RSS MB':>12} {'ours/oxigraph':>14}")

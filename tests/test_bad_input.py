@@ -82,6 +82,20 @@ def test_ragged_row_is_a_malformed_file(project_copy):
     assert f"claims.tsv:{line}: has 9 tab-separated cells, the header has 10" in message
 
 
+def test_broken_utf8_is_named_by_file_line_and_field_all_at_once(project_copy):
+    path = project_copy.data / "claims.tsv"
+    first, second = _line_of(path, CLAIM_LINE), _line_of(path, "vcf:deadlineMonthsMin\t2\t")
+    raw = path.read_bytes()
+    raw = raw.replace(CLAIM_LINE.encode(), CLAIM_LINE.replace("SoftTissueDamage", "SoftTissue\u00e9").encode("latin-1"))
+    raw = raw.replace(b"vcf:deadlineMonthsMin\t2\t", b"vcf:deadlineMonthsMin\t\xff2\t")
+    path.write_bytes(raw)
+    message, count = _problem(project_copy, lambda p: None)
+    assert count == 2
+    assert f"claims.tsv:{first}: field 'object': not valid UTF-8: byte 0xe9 at character" in message
+    assert f"claims.tsv:{second}: field " in message and "byte 0xff" in message
+    assert "at byte" not in message  # a line, not an offset into the file
+
+
 def test_missing_column_is_named(project_copy):
     path = project_copy.data / "claims.tsv"
     message, _ = _problem(project_copy, lambda p: replace_in(path, "\tmodality\t", "\tmood\t"))
@@ -115,6 +129,25 @@ def test_bad_build_leaves_the_previous_release_untouched(project_copy):
     assert after == before
     leftovers = [p.name for p in project_copy.dist.parent.iterdir() if p.name.startswith(".dist")]
     assert leftovers == []
+
+
+def test_an_interrupted_build_s_leftovers_are_removed_by_the_next_build(project_copy):
+    import os
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)  # a process that has exited: its partial release is garbage
+    parent = project_copy.dist.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    partial = parent / f".{project_copy.dist.name}-new-{dead_pid}-abc123"
+    (partial / "vcf-kg.nt").parent.mkdir()
+    (partial / "vcf-kg.nt").write_text("half a release")
+    running = parent / f".{project_copy.dist.name}-new-{os.getppid()}-xyz"  # a live process's build: kept
+    running.mkdir()
+    vcf_kg.build_release(project_copy)
+    assert not partial.exists()
+    assert running.exists()
 
 
 def test_validation_failure_blocks_the_release(project_copy):

@@ -160,3 +160,82 @@ def test_serve_refuses_to_start_without_a_release(tmp_path):
 
     with pytest.raises(NotBuiltError, match="vcf-kg build"):
         make_config(project_paths(dist=tmp_path / "nothing"))
+
+
+def test_every_serve_option_is_in_the_docs_with_its_default():
+    """docs/serving.md's option table names every `vcf-kg serve` option, and states the CLI's defaults."""
+    import re
+    from pathlib import Path
+
+    from vcf_kg.cli import serve
+
+    table = Path(__file__).resolve().parents[1].joinpath("docs", "serving.md").read_text()
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| (`--[^|]+`) \| ([^|]*) \|", table, re.M)}
+    documented = {flag: default for names, default in rows.items() for flag in re.findall(r"--[\w-]+", names)}
+    for option in serve.params:
+        flag = max(option.opts, key=len)
+        assert flag in documented, f"{flag} is not in docs/serving.md's option table"
+        default = option.default
+        if isinstance(default, (int, float)) and not isinstance(default, bool) and default:
+            shown = documented[flag].replace(",", "")
+            figures = {float(x) * {"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}.get(unit, 1)
+                       for x, unit in re.findall(r"(\d+(?:\.\d+)?)\s*(KiB|MiB|GiB|s)?", shown)}
+            assert float(default) in figures, f"{flag}: the CLI's default is {default}, the docs say {documented[flag]!r}"
+
+
+def test_the_head_limit_counts_the_head_only_even_when_the_body_comes_in_the_same_read():
+    """One read of head + 900 KB body (asyncio reads up to 256 KiB at a time, uvloop less): not a 431."""
+    import asyncio
+
+    from uvicorn.config import Config
+    from uvicorn.server import ServerState
+
+    from vcf_kg.server.connections import ConnectionLimits, protocol_class
+
+    class Transport(asyncio.Transport):
+        def __init__(self):
+            super().__init__()
+            self.written, self.closed = b"", False
+
+        def get_extra_info(self, name, default=None):
+            return {"peername": ("127.0.0.1", 5000), "sockname": ("127.0.0.1", 8000)}.get(name, default)
+
+        def write(self, data):
+            self.written += data
+
+        def close(self):
+            self.closed = True
+
+        def is_closing(self):
+            return self.closed
+
+        def pause_reading(self):
+            pass
+
+        def resume_reading(self):
+            pass
+
+    async def app(scope, receive, send):  # never reached in this test: only the head is looked at
+        pass
+
+    loop = asyncio.new_event_loop()
+    try:
+        config = Config(app=app, lifespan="off")
+        config.load()
+        limits = ConnectionLimits(max_head_bytes=10_000)
+        results = []
+        for headers in (b"", b"".join(b"X-%d: %s\r\n" % (k, b"a" * 1000) for k in range(12))):
+            protocol = protocol_class(limits)(config=config, server_state=ServerState(), app_state={}, _loop=loop)
+            transport = Transport()
+            protocol.connection_made(transport)
+            body = b"x" * 900_000
+            protocol.data_received(b"POST /sparql HTTP/1.1\r\nHost: a\r\nContent-Length: %d\r\n" % len(body)
+                                   + headers + b"\r\n" + body)
+            results.append(transport.written[:12])
+            for task in list(protocol.tasks):
+                task.cancel()
+            loop.run_until_complete(asyncio.sleep(0.01))  # let the cancelled request task end
+            protocol.connection_lost(None)
+        assert results == [b"", b"HTTP/1.1 431"]
+    finally:
+        loop.close()

@@ -487,11 +487,23 @@ def curate(source, source_id, label, citation, output, review, home):
               help="Result cache size (the release does not change while serving); 0 turns it off.")
 @click.option("--worker-memory-bytes", type=click.IntRange(min=0), default=2 << 30, show_default=True,
               help="Address-space limit of each worker; 0 for none.")
+@click.option("--long-after", type=click.FloatRange(min=0.01), default=0.5, show_default=True,
+              help="Seconds after which a running query counts as long: a fresh worker takes its place, so short "
+                   "queries never wait behind long ones.")
+@click.option("--max-long", type=click.IntRange(min=1),
+              help="Long queries running at once (default: as many as workers); one more is stopped (503).")
+@click.option("--max-long-per-client", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Long queries one client address may run at once; one more is stopped (503).")
+@click.option("--head-timeout", type=click.FloatRange(min=0.1), default=5.0, show_default=True,
+              help="Seconds a connection may take to send its request head before it is closed (slow clients).")
+@click.option("--max-connections-per-client", type=click.IntRange(min=1), default=128, show_default=True,
+              help="Open connections one client address may hold; more are refused (503).")
 @click.option("--allow-federation", is_flag=True,
               help="Let SERVICE reach other endpoints. Only for trusted local use: a public endpoint must refuse it.")
 @click.option("--access-log", is_flag=True, help="Log every request.")
 @click.option("--dist", type=click.Path(file_okay=False), help="Release directory (default: dist/).")
 def serve(host, port, timeout, workers, max_body_bytes, max_result_bytes, cache_bytes, worker_memory_bytes,
+          long_after, max_long, max_long_per_client, head_timeout, max_connections_per_client,
           allow_federation, access_log, dist):
     """Serve the graph: SPARQL 1.1 endpoint at /sparql, resolvable IRIs, a query page at /.
 
@@ -502,7 +514,9 @@ def serve(host, port, timeout, workers, max_body_bytes, max_result_bytes, cache_
 
     run_server(host, port, paths=_paths(dist), access_log=access_log, timeout=timeout, workers=workers,
                max_body_bytes=max_body_bytes, max_result_bytes=max_result_bytes, cache_bytes=cache_bytes,
-               worker_memory_bytes=worker_memory_bytes, allow_federation=allow_federation)
+               worker_memory_bytes=worker_memory_bytes, long_after=long_after, max_long=max_long,
+               max_long_per_client=max_long_per_client, head_timeout=head_timeout,
+               max_connections_per_client=max_connections_per_client, allow_federation=allow_federation)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -106,7 +107,8 @@ def write_release(graph: Graph, dist: Path, counts: dict[str, int], version: str
     ``context`` (a ``jsonld.Context``): compact the JSON-LD release with it and publish it beside."""
     dist = dist.resolve()
     dist.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dist.name}-new-", dir=dist.parent))
+    remove_leftovers(dist)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dist.name}-new-{os.getpid()}-", dir=dist.parent))
     os.chmod(tmp, 0o755)  # mkdtemp makes it private; the release directory is for everyone to read
     try:
         for fmt in FORMATS:
@@ -156,6 +158,34 @@ def changes_against(previous: Path, new: Path) -> bytes:
         return kept.read_bytes()
     return report(old_release, new_release, f"the release this build replaced (version {old_release.version})",
                   "this release").encode("utf-8")
+
+
+def remove_leftovers(dist: Path) -> list[Path]:
+    """Remove what interrupted builds left next to ``dist`` (``.dist-new-PID-*``, ``.dist-old-PID``): those
+    whose build process is gone. Names without a process id (older builds) go once an hour old."""
+    removed = []
+    for leftover in dist.parent.glob(f".{dist.name}-[no][el][wd]-*"):
+        if not leftover.is_dir():
+            continue
+        pid = leftover.name[len(dist.name) + 6:].split("-", 1)[0]
+        if pid.isdigit():
+            if int(pid) != os.getpid() and _running(int(pid)):
+                continue  # another build is writing it now
+        elif time.time() - leftover.stat().st_mtime < 3600:
+            continue
+        shutil.rmtree(leftover, ignore_errors=True)
+        removed.append(leftover)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def atomic_write(path: Path, data: bytes) -> None:

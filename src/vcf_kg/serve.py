@@ -79,11 +79,38 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, paths: ProjectPaths | No
             f"{'allowed' if config.allow_federation else 'refused'}, worker network {pool.network}). Ctrl-C stops it.")
 
     app.state.on_ready = ready
+    _raise_file_limit()
     uv_config = uvicorn.Config(
-        app, loop=_best("uvloop", "auto"), http=_best("httptools", "h11"), lifespan="on",
+        app, loop=_best("uvloop", "auto"), http=_http_protocol(config), lifespan="on",
         log_level="warning", access_log=access_log, server_header=False, timeout_keep_alive=5,
-        timeout_graceful_shutdown=3)
+        timeout_graceful_shutdown=3, h11_max_incomplete_event_size=64 << 10)
     uvicorn.Server(uv_config).run(sockets=[sock])
+
+
+def _http_protocol(config):
+    """httptools with our connection limits (server/connections.py); h11 where httptools is missing (it then
+    has its own head-size limit, but no head deadline nor per-client cap)."""
+    import importlib.util
+
+    if not importlib.util.find_spec("httptools"):
+        return "h11"
+    from .server.connections import ConnectionLimits, protocol_class
+
+    return protocol_class(ConnectionLimits(head_timeout=config.head_timeout,
+                                           max_per_client=config.max_connections_per_client,
+                                           max_connections=config.max_connections))
+
+
+def _raise_file_limit() -> None:
+    """Let the server hold as many connections as the system allows (the soft limit is often 1024)."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard == resource.RLIM_INFINITY or soft < hard:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard))
+    except (ImportError, ValueError, OSError):
+        pass
 
 
 def _best(module: str, fallback: str) -> str:
@@ -92,10 +119,20 @@ def _best(module: str, fallback: str) -> str:
     return module if importlib.util.find_spec(module) else fallback
 
 
+class ServerURL(str):
+    """The base URL of a server started by ``background``; ``.pid`` is its main process."""
+
+    def __new__(cls, url: str, pid: int):
+        self = super().__new__(cls, url)
+        self.pid = pid
+        return self
+
+
 @contextlib.contextmanager
 def background(*, host: str = "127.0.0.1", port: int = 0, start_timeout: float = 60.0, env: dict | None = None,
                **options):
-    """Start `vcf-kg serve` in a child process on a free port; yield its base URL; stop it on exit.
+    """Start `vcf-kg serve` in a child process on a free port; yield its base URL (a ``ServerURL``, whose
+    ``pid`` is the server's process); stop it on exit.
 
     ``options`` become CLI flags (timeout=2 -> --timeout 2; allow_federation=True -> --allow-federation).
     """
@@ -130,7 +167,7 @@ def background(*, host: str = "127.0.0.1", port: int = 0, start_timeout: float =
                 break
         if not url:
             raise RuntimeError(f"vcf-kg serve did not start (exit status {proc.poll()}):\n{''.join(lines)}")
-        yield url[0]
+        yield ServerURL(url[0], proc.pid)
     finally:
         if proc.poll() is None:
             proc.terminate()

@@ -28,10 +28,11 @@ def read_tsv(path: Path, required: list[str]) -> list[Row]:
     """Read ``path``; fail (naming file and line) on a missing file, missing columns or ragged rows."""
     if not path.exists():
         raise CurationError([Problem(path, None, None, "file not found")])
+    raw = path.read_bytes()
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as exc:
-        raise CurationError([Problem(path, None, None, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")])
+        lines = raw.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise CurationError(_encoding_problems(path, raw)) from None
     header: list[str] | None = None
     rows: list[Row] = []
     problems: list[Problem] = []
@@ -54,3 +55,23 @@ def read_tsv(path: Path, required: list[str]) -> list[Row]:
     if problems:
         raise CurationError(problems)
     return rows
+
+
+def _encoding_problems(path: Path, raw: bytes) -> list[Problem]:
+    """Every line that is not valid UTF-8, as file:line, the column (field) and the offending byte."""
+    header: list[str] | None = None
+    header_line = 0
+    problems = []
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        if header is None and line.strip() and not line.startswith(b"#"):
+            header = [c.strip() for c in line.decode("utf-8", "replace").split("\t")]
+            header_line = number
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            cell = line[:exc.start].count(b"\t")
+            field = header[cell] if header and number != header_line and cell < len(header) else None
+            problems.append(Problem(path, number, field, f"not valid UTF-8: byte 0x{line[exc.start]:02x} at character "
+                                                         f"{len(line[:exc.start].decode('utf-8', 'replace')) + 1} "
+                                                         f"({exc.reason}); save the file as UTF-8"))
+    return problems

@@ -74,7 +74,9 @@ class Server:
         self.pool = WorkerPool(
             {"release": str(config.release), "prefixes": PREFIXES, "serialisation_prefixes": SERIALISATION_PREFIXES,
              "allow_network": config.allow_federation, "memory_bytes": config.worker_memory_bytes},
-            size=config.workers, timeout=config.timeout, max_pending=config.max_pending, cache_bytes=config.cache_bytes)
+            size=config.workers, timeout=config.timeout, max_pending=config.max_pending, cache_bytes=config.cache_bytes,
+            slow_after=config.long_after, max_long=config.max_long, max_long_per_client=config.max_long_per_client)
+        self.body_bytes = 0  # request bodies being read or answered (bounded by config.max_inflight_bytes)
         self.linked_data = LinkedData(self.pool, self.catalogue, config.void, config.release.parent,
                                       config.max_result_bytes)
 
@@ -98,22 +100,34 @@ class Server:
                 raise HttpError(413, f"the request body ({declared} bytes) is larger than the {limit}-byte limit",
                                 {"Connection": "close"})
         chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise HttpError(413, f"the request body is larger than the {limit}-byte limit", {"Connection": "close"})
-            chunks.append(chunk)
+        try:
+            async for chunk in request.stream():
+                size += len(chunk)
+                self.body_bytes += len(chunk)
+                if size > limit:
+                    raise HttpError(413, f"the request body is larger than the {limit}-byte limit",
+                                    {"Connection": "close"})
+                if self.body_bytes > self.config.max_inflight_bytes:
+                    raise HttpError(503, "the server is reading as many request bodies as it takes; try again shortly",
+                                    {"Connection": "close", "Retry-After": "1"})
+                chunks.append(chunk)
+        except BaseException:
+            self.body_bytes -= size
+            raise
+        request.state.body_bytes = size  # given back when the answer is sent (_wrap)
         return b"".join(chunks)
 
     # -- queries --------------------------------------------------------------
     async def run_query(self, request: Request, text: str, *, bindings: dict | None = None, fmt: str | None = None,
-                        default_graphs=(), named_graphs=()) -> Response:
+                        default_graphs=(), named_graphs=(), base_iri: str | None = None) -> Response:
         body, media_type = await self.answer(text, request.headers.get("accept"), bindings=bindings, fmt=fmt,
-                                             default_graphs=default_graphs, named_graphs=named_graphs)
+                                             default_graphs=default_graphs, named_graphs=named_graphs,
+                                             base_iri=base_iri, client=_client(request.scope))
         return Response(body, media_type=media_type, headers={"Vary": "Accept"})
 
     async def answer(self, text: str, accept: str | None, *, bindings: dict | None = None, fmt: str | None = None,
-                     default_graphs=(), named_graphs=()) -> tuple[bytes, str]:
+                     default_graphs=(), named_graphs=(), base_iri: str | None = None,
+                     client: str = "") -> tuple[bytes, str]:
         """Check a query against the read-only policy, run it on a worker: (body, Content-Type)."""
         shape = guard.inspect(text)
         if shape.is_update:
@@ -126,7 +140,7 @@ class Server:
         reply = await self.pool.run({
             "query": text, "bindings": bindings, "default_graphs": list(default_graphs),
             "named_graphs": list(named_graphs), "result_types": result_types, "graph_types": graph_types,
-            "max_bytes": self.config.max_result_bytes})
+            "max_bytes": self.config.max_result_bytes, "base_iri": base_iri}, client)
         if reply.status == 406:
             offers = GRAPH_OFFERS if reply.kind == "graph" else RESULT_OFFERS
             asked = f"format={fmt}" if fmt else f"Accept: {accept}"
@@ -134,7 +148,8 @@ class Server:
             raise HttpError(406, f"this query gives {what}, which is available as {describe(offers)}; "
                                  f"the request asked for {asked}")
         if reply.status != 200:
-            raise HttpError(reply.status, reply.message)
+            raise HttpError(reply.status, reply.message,
+                            {"Retry-After": str(reply.retry_after)} if reply.retry_after else None)
         return reply.body, BY_KEY[reply.format].content_type
 
     async def sparql(self, request: Request) -> Response:
@@ -148,7 +163,7 @@ class Server:
         if req.query is None:
             return self.service_description(request, req.fmt)
         return await self.run_query(request, req.query, fmt=req.fmt, default_graphs=req.default_graphs,
-                                    named_graphs=req.named_graphs)
+                                    named_graphs=req.named_graphs, base_iri=endpoint_url(request.scope))
 
     def service_description(self, request: Request, fmt: str | None) -> Response:
         import pyoxigraph as ox
@@ -231,6 +246,26 @@ class Server:
         return FileResponse(WEB / "index.html", media_type="text/html; charset=utf-8")
 
 
+def _client(scope) -> str:
+    """The client's address (behind a proxy, uvicorn has put X-Forwarded-For's there)."""
+    client = scope.get("client")
+    return client[0] if client else ""
+
+
+def endpoint_url(scope) -> str:
+    """This endpoint's URL as the client addressed it: the base IRI of the queries it receives (SPARQL 1.1
+    Protocol: a relative IRI such as <s> in `CONSTRUCT { <s> <p> 1 } WHERE {}` resolves against it)."""
+    host = None
+    for name, value in scope["headers"]:
+        if name == b"host":
+            host = value.decode("latin-1")
+            break
+    if not host:
+        server = scope.get("server") or ("localhost", None)
+        host = server[0] if server[1] is None else f"{server[0]}:{server[1]}"
+    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}/sparql"
+
+
 def _wrap(handler, html_errors: bool = False):
     """Turn HttpError / NotAcceptable into clean answers (plain text, or HTML for a browser page)."""
 
@@ -246,6 +281,8 @@ def _wrap(handler, html_errors: bool = False):
         except Exception:  # noqa: BLE001 - a bug must not take the server down; it is logged in full
             log.exception("vcf-kg serve: unexpected error on %s %s", request.method, request.url.path)
             return _error(500, "internal server error (logged on the server)")
+        finally:
+            request.app.state.server.body_bytes -= getattr(request.state, "body_bytes", 0)
 
     return endpoint
 
@@ -273,7 +310,8 @@ def _fast_path(server: Server, app):
             if req.query is None:
                 return await app(scope, receive, send)  # the service description
             body, media_type = await server.answer(req.query, accept, fmt=req.fmt, default_graphs=req.default_graphs,
-                                                   named_graphs=req.named_graphs)
+                                                   named_graphs=req.named_graphs, base_iri=endpoint_url(scope),
+                                                   client=_client(scope))
             status, headers = 200, [(b"content-type", media_type.encode("latin-1")), (b"vary", b"Accept")]
         except (HttpError, NotAcceptable) as exc:
             status = exc.status if isinstance(exc, HttpError) else 406

@@ -3,7 +3,8 @@
 Queries come by GET (``?query=``), by POST of an ``application/x-www-form-urlencoded`` form, or by
 POST of an ``application/sparql-query`` body; ``default-graph-uri`` and ``named-graph-uri`` may be
 repeated. Anything else gets a 4xx with a sentence saying why: bodies or query strings past the
-limit (413 / 414), text that is not UTF-8 (400), other content types (415), updates (403).
+limit (413 / 414), text that is not UTF-8 or is declared in another charset (400), an unknown charset or
+another content type (415), updates (403).
 """
 from __future__ import annotations
 
@@ -83,10 +84,13 @@ def content_type(header: str | None) -> tuple[str, str]:
         if name.strip().lower() == "charset" and value.strip():
             charset = value.strip().strip('"').lower()
     try:
-        codecs.lookup(charset)
+        name = codecs.lookup(charset).name
     except LookupError:
         raise HttpError(415, f"unknown charset {charset!r} in Content-Type; send UTF-8") from None
-    return media.strip().lower(), charset
+    if name not in ("utf-8", "ascii"):
+        raise HttpError(400, f"the request is declared as charset={charset}; the SPARQL protocol takes UTF-8 only: "
+                             "send the text as UTF-8 (charset=UTF-8, or no charset)")
+    return media.strip().lower(), "utf-8"
 
 
 def decode_text(body: bytes, charset: str, what: str = "request body") -> str:

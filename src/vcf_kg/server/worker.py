@@ -137,6 +137,10 @@ class Worker:
                                "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
         self.graph_formats = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
                               "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD}
+        # warm up before saying ready (imports, the parser, a first scan), so that a worker that has just
+        # taken a long query's place answers its first query as fast as the others
+        self.run({"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "result_types": ["json"], "graph_types": [],
+                  "max_bytes": 1 << 20})
 
     def run(self, request: dict) -> tuple[dict, bytes]:
         from ..binding import bind_variables
@@ -150,10 +154,14 @@ class Worker:
             bindings = {name: Term(*spec) for name, spec in (request.get("bindings") or {}).items()}
             query = bind_variables(request["query"], bindings)
             options = {}
-            if request.get("default_graphs"):
-                options["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
-            if request.get("named_graphs"):
-                options["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
+            if request.get("base_iri"):  # relative IRIs in the query resolve against the endpoint's URL
+                options["base_iri"] = request["base_iri"]
+            default_graphs, named_graphs = request.get("default_graphs") or [], request.get("named_graphs") or []
+            if default_graphs or named_graphs:
+                # SPARQL 1.1 Protocol 2.1.4: a dataset given in the request replaces the service's default
+                # dataset whole; the part not given (default graph or named graphs) is empty
+                options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+                options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         except (ValueError, TypeError, QueryError) as exc:
             return {"status": 400, "message": f"not a valid IRI or term: {exc}"}, b""
         try:
