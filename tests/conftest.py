@@ -37,6 +37,17 @@ def catalogue(paths):
     return vcf_kg.catalogue(paths)
 
 
+@pytest.fixture(scope="session")
+def landscape_rows(store, catalogue):
+    """The rows of the named query behind the landscape page and picture, as plain strings (absent where unbound)."""
+    from vcf_kg.landscape import QUERY
+
+    q = catalogue.queries[QUERY]
+    rows = [{k: v.value for k, v in row.items()} for row in store.query(q.text, q.bindings()).rows]
+    assert rows, "the landscape query returns no rows: nothing to test the page and picture against"
+    return rows
+
+
 @pytest.fixture
 def project_copy(tmp_path):
     """A copy of the project's inputs (ontology, data, sources, queries) to break on purpose."""

@@ -3,54 +3,12 @@ a running `vcf-kg serve`. Every expectation is read from the named query `landsc
 session's build, never counted by hand, so the tests hold whatever positions the graph has."""
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from test_serve_support import server_fixture
-from vcf_kg.landscape import PALETTE, QUERY, UNDATED, direction_class
+from test_serve_support import browser, page, server_fixture  # noqa: F401 (fixtures)
+from vcf_kg.landscape import PALETTE, UNDATED, direction_class
 from vcf_kg.server.pages import local_href
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 server = server_fixture()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "Chromium is missing: run scripts/setup.sh (it installs Debian's chromium)"
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    outside, errors = [], []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    yield page
-    context.close()
-    assert outside == [], "the page made requests beyond the server (CDN assets?)"
-    assert errors == []
-
-
-@pytest.fixture(scope="module")
-def landscape_rows(store, catalogue):
-    """The rows of the landscape query, as plain strings (empty where unbound)."""
-    q = catalogue.queries[QUERY]
-    rows = [{k: v.value for k, v in row.items()} for row in store.query(q.text, q.bindings()).rows]
-    assert rows, "the landscape query returns no rows: nothing to test the page against"
-    return rows
 
 
 def _rgb(hex_colour: str) -> str:

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from vcf_kg.landscape import PALETTE, QUERY, SVG_NAME, UNDATED
+from vcf_kg.landscape import PALETTE, SVG_NAME, UNDATED
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -16,14 +16,6 @@ def picture(built, paths):
     path = paths.dist / SVG_NAME
     assert path.is_file(), f"the build wrote no {SVG_NAME}"
     return ET.parse(path).getroot()  # parses as XML, or the test fails here
-
-
-@pytest.fixture(scope="module")
-def landscape_rows(store, catalogue):
-    q = catalogue.queries[QUERY]
-    rows = [{k: v.value for k, v in row.items()} for row in store.query(q.text, q.bindings()).rows]
-    assert rows, "the landscape query returns no rows: nothing to test the picture against"
-    return rows
 
 
 def _cell(root, part: str, body: str, column_attr: str, column: str):

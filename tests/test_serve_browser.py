@@ -4,43 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from test_serve_support import browser, http, page, server_fixture  # noqa: F401 (fixtures)
 
-from test_serve_support import http, server_fixture
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 NAMED = "shared-complications"
 
 server = server_fixture()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "Chromium is missing: run scripts/setup.sh (it installs Debian's chromium)"
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    outside, errors = [], []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.console_errors = errors
-    yield page
-    context.close()
-    assert outside == [], "the page made requests beyond the server (CDN assets?)"
-    assert errors == []
 
 
 def shown_rows(page) -> list[list[str]]:

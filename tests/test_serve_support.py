@@ -57,6 +57,43 @@ def server_fixture(**options):
     return server
 
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by scripts/setup.sh (Playwright downloads no browser)
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium driven by Playwright, for the page tests (import this fixture into a test module)."""
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Chromium is missing: run scripts/setup.sh (it installs Debian's chromium)"
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh browser page that must make no request beyond the server and log no error (checked after the
+    test); ``page.console_errors`` holds the errors seen so far."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    outside, errors = [], []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.console_errors = errors
+    yield page
+    context.close()
+    assert outside == [], "the page made requests beyond the server (CDN assets?)"
+    assert errors == []
+
+
 @pytest.fixture
 def listener():
     """A TCP listener on 127.0.0.1 that records every connection and answers 500: a SERVICE target that
