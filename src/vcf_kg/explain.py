@@ -82,7 +82,14 @@ def explain(store, catalogue: Catalogue, text: str) -> str:
             if v[name].startswith(("http://", "https://")):
                 v[name] = shorten(v[name])
         facts.setdefault((v["s"], v["p"], v["o"]), []).append(v)
-    for support in facts.values():
+    # in code, not only by the query's ORDER BY: stores order a plain string and a literal with a language
+    # tag (a label and an IRI without one) differently, and SPARQL leaves that order open
+    def fact_order(support):
+        first = support[0]
+        return (first["kind"], first["subjectLabel"], first["predicateLabel"], first["objectLabel"], first["s"],
+                first["p"], first["o"])
+    for support in sorted(facts.values(), key=fact_order):
+        support.sort(key=lambda v: (v["kind"], v.get("sourceLabel", ""), v["statement"]))
         first = support[0]
         lines.append("")
         lines.append(f"  {first['subjectLabel']} —{first['predicateLabel']}→ {first['objectLabel']}")
