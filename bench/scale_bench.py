@@ -203,7 +203,7 @@ def run_in_worker(engine, data, names, repeats, cap, budget, load_cap, baseline:
                 deadline = time.monotonic() + cap * (repeats + 1)
             elif event["event"] in ("start", "run"):  # each run of a query gets the cap (and a margin)
                 current = event["name"]
-                deadline = time.monotonic() + cap * 1.2 + 2
+                deadline = time.monotonic() + (cap * 1.2 + 2) * (2 if baseline else 1)  # with --baseline: two runs
             elif event["event"] == "query":
                 result["queries"][event["name"]] = event
                 remaining.remove(event["name"])
