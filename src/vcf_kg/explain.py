@@ -23,13 +23,13 @@ def resolve_term(store, catalogue: Catalogue, text: str) -> list[tuple[str, str]
     if ":" in text and prefix in PREFIXES and " " not in text:
         return [(expand_curie(text), text)]
     found: dict[str, str] = {}
-    lookup = catalogue.queries["explain-term-lookup"]
+    lookup = catalogue.queries["explain-term-label"]
     for spelling in spellings(text):  # index look-ups: constant cost at any size of graph
         for lang in (None, "en"):
             for row in store.query(lookup.text, {"text": Term("literal", spelling, lang=lang)}).rows:
                 found.setdefault(row["term"].value, row["label"].value)
     if not found:  # an unusual mix of cases: compare every label (grows with the graph)
-        scan = catalogue.queries["explain-term-lookup-any-case"]
+        scan = catalogue.queries["explain-term-lookup"]
         for row in store.query(scan.text, {"text": Term("literal", text)}).rows:
             found.setdefault(row["term"].value, row["label"].value)
     return sorted(found.items())
