@@ -3,6 +3,7 @@ and Virtuoso, on the real graph scaled from ~1e4 to ~1e7 triples, in one run.
 
     .venv/bin/python bench/scale_bench.py                       # sizes 1e4 1e5 1e6 1e7, all engines
     .venv/bin/python bench/scale_bench.py --sizes 1e4,1e5 --engines pyoxigraph,rdflib
+    .venv/bin/python bench/scale_bench.py --baseline 0f1e074 --sizes 1e7 --kinds cq,explain   # before/after
 
 For each size: load time and rate, and the median latency of every named query (competency
 questions, explain's queries, QC checks) over --repeats runs. rdflib runs under a time cap (per
