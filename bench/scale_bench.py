@@ -3,6 +3,7 @@ and Virtuoso, on the real graph scaled from ~1e4 to ~1e7 triples, in one run.
 
     .venv/bin/python bench/scale_bench.py                       # sizes 1e4 1e5 1e6 1e7, all engines
     .venv/bin/python bench/scale_bench.py --sizes 1e4,1e5 --engines pyoxigraph,rdflib
+    .venv/bin/python bench/scale_bench.py --baseline 0f1e074 --sizes 1e7 --kinds cq,explain   # before/after
 
 For each size: load time and rate, and the median latency of every named query (competency
 questions, explain's queries, QC checks) over --repeats runs. rdflib runs under a time cap (per
@@ -44,15 +45,25 @@ def _alarm(_signum, _frame):
     raise _Timeout()
 
 
-def worker(engine: str, data: Path, names: list[str], repeats: int, cap: float) -> None:
-    """Load ``data`` into ``engine`` and time ``names``; one JSON line per event on stdout."""
+EXPLAIN = "explain"  # not a query: the whole `vcf-kg explain` of EXPLAIN_TERM, all its look-ups included
+EXPLAIN_TERM = "percutaneous vertebroplasty"
+
+
+def worker(engine: str, data: Path, names: list[str], repeats: int, cap: float, baseline: Path | None = None) -> None:
+    """Load ``data`` into ``engine`` and time ``names``; one JSON line per event on stdout.
+
+    With ``baseline`` (a queries/ directory of an earlier commit), each query's earlier version is timed
+    too, on the same loaded store, the two alternating run by run (``base_times``, ``base_cpu``).
+    """
     import vcf_kg
     from vcf_kg.prefixes import PREFIXES
+    from vcf_kg.queries import Catalogue
 
     def emit(**event):
         print(json.dumps(event), flush=True)
 
     catalogue = vcf_kg.catalogue()
+    earlier = Catalogue(baseline) if baseline else None
     started = time.perf_counter()
     if engine == "pyoxigraph":
         from vcf_kg.store import EmbeddedStore
@@ -81,21 +92,58 @@ def worker(engine: str, data: Path, names: list[str], repeats: int, cap: float) 
     else:
         raise SystemExit(f"unknown engine {engine}")
     emit(event="load", seconds=time.perf_counter() - started, triples=triples)
+
+    def task(cat, name):
+        """What to time for ``name`` with the queries of ``cat``: a function returning a row count."""
+        if name == EXPLAIN:
+            if engine != "pyoxigraph":
+                raise ValueError("explain is timed in the embedded store only")
+            if cat is catalogue:
+                from vcf_kg.explain import explain
+
+                return lambda: len(explain(store, cat, EXPLAIN_TERM).splitlines())
+            from vcf_kg.results import Term
+
+            def earlier_explain():  # what explain did before: its three queries, the look-up a scan
+                found = store.query(cat.queries["explain-term-lookup"].text,
+                                    {"text": Term("literal", EXPLAIN_TERM)}).rows
+                term = {"term": found[0]["term"]}
+                store.query(cat.queries["explain-term-about"].text, term)
+                return len(store.query(cat.queries["explain-term-statements"].text, term).rows)
+            return earlier_explain
+        q = cat.queries[name]
+        bindings = q.bindings()
+        return lambda: run(q.text, bindings)
+
     signal.signal(signal.SIGALRM, _alarm)
     for name in names:
-        q = catalogue.queries[name]
-        bindings = q.bindings()
         emit(event="start", name=name)
-        times, rows = [], None
+        times, cpu, rows = [], [], None
+        base_times, base_cpu, base_rows, base_error = [], [], None, None
         try:
+            current = task(catalogue, name)
+            before = task(earlier, name) if earlier and (name == EXPLAIN or name in earlier.queries) else None
             for i in range(repeats):
+                if before is not None and base_error is None:
+                    signal.setitimer(signal.ITIMER_REAL, cap)
+                    try:
+                        t, c = time.perf_counter(), time.process_time()
+                        base_rows = before()
+                        base_times.append(time.perf_counter() - t)
+                        base_cpu.append(time.process_time() - c)
+                    except _Timeout:
+                        base_error = f">{cap:g}s"
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+                    if base_times and base_times[-1] > cap / 4:
+                        before = None
                 signal.setitimer(signal.ITIMER_REAL, cap)
-                t = time.perf_counter()
-                rows = run(q.text, bindings)
+                t, c = time.perf_counter(), time.process_time()
+                rows = current()
                 times.append(time.perf_counter() - t)
+                cpu.append(time.process_time() - c)
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 emit(event="run", name=name)
-                if times[-1] > cap / 4:  # slow: one more run would say little more
+                if times[-1] > cap / 4 and before is None:  # slow: one more run would say little more
                     break
         except _Timeout:
             emit(event="query", name=name, error=f">{cap:g}s", times=times, rows=rows)
@@ -104,17 +152,21 @@ def worker(engine: str, data: Path, names: list[str], repeats: int, cap: float) 
             signal.setitimer(signal.ITIMER_REAL, 0)
             emit(event="query", name=name, error=f"error: {str(exc)[:200]}", times=times, rows=rows)
             continue
-        emit(event="query", name=name, times=times, rows=rows)
+        extra = {}
+        if earlier is not None:
+            extra = {"base_times": base_times, "base_cpu": base_cpu, "base_rows": base_rows,
+                     **({"base_error": base_error} if base_error else {})}
+        emit(event="query", name=name, times=times, cpu=cpu, rows=rows, **extra)
 
 
-def run_in_worker(engine, data, names, repeats, cap, budget, load_cap) -> dict:
+def run_in_worker(engine, data, names, repeats, cap, budget, load_cap, baseline: Path | None = None) -> dict:
     """Drive a worker process; kill it if it blows its caps (then go on without that query)."""
     result = {"queries": {}, "load": None}
     remaining = list(names)
     started = time.monotonic()
     while remaining:
         cmd = [sys.executable, __file__, "--worker", engine, str(data), "--repeats", str(repeats), "--cap", str(cap),
-               "--only", ",".join(remaining)]
+               "--only", ",".join(remaining)] + (["--baseline-queries", str(baseline)] if baseline else [])
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0, cwd=REPO)
         fd = proc.stdout.fileno()
         sel = selectors.DefaultSelector()
@@ -152,7 +204,7 @@ def run_in_worker(engine, data, names, repeats, cap, budget, load_cap) -> dict:
                 deadline = time.monotonic() + cap * (repeats + 1)
             elif event["event"] in ("start", "run"):  # each run of a query gets the cap (and a margin)
                 current = event["name"]
-                deadline = time.monotonic() + cap * 1.2 + 2
+                deadline = time.monotonic() + (cap * 1.2 + 2) * (2 if baseline else 1)  # with --baseline: two runs
             elif event["event"] == "query":
                 result["queries"][event["name"]] = event
                 remaining.remove(event["name"])
@@ -266,12 +318,21 @@ def main(argv=None) -> int:
     parser.add_argument("--no-docs", action="store_true", help="do not update docs/performance.md and its plot")
     parser.add_argument("--resume", action="store_true",
                         help="keep the (size, engine) results of --out's results.json measured with the same settings")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="before/after mode: time every query as of git revision REV and as now, alternating, "
+                             "on the same loaded embedded store, plus the whole `vcf-kg explain`; writes "
+                             "before-after.json/.md under --out (pyoxigraph only; docs untouched)")
+    parser.add_argument("--kinds", default="cq,explain,qc",
+                        help="which named queries: folders of queries/ (the QC checks run on the release, so a "
+                             "large-size run may leave out qc)")
     parser.add_argument("--worker", nargs=2, metavar=("ENGINE", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--baseline-queries", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--only", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.worker:
-        worker(args.worker[0], Path(args.worker[1]), args.only.split(","), args.repeats, args.cap)
+        worker(args.worker[0], Path(args.worker[1]), args.only.split(","), args.repeats, args.cap,
+               args.baseline_queries)
         return 0
 
     import vcf_kg
@@ -285,8 +346,11 @@ def main(argv=None) -> int:
     if not base.exists():
         print("bench: building the release first", file=sys.stderr)
         vcf_kg.build_release(paths)
-    names = [q.name for q in vcf_kg.catalogue(paths).queries.values() if q.path.parent.name != "rules"]
+    kinds = set(args.kinds.split(","))
+    names = [q.name for q in vcf_kg.catalogue(paths).queries.values() if q.path.parent.name in kinds]
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    if args.baseline:
+        return compare(args, base, names + [EXPLAIN])
     sizes = [int(float(s)) for s in args.sizes.split(",")]
     args.out.mkdir(parents=True, exist_ok=True)
     data_dir = args.out / "data"
@@ -379,6 +443,69 @@ def main(argv=None) -> int:
 
         update_docs(run, text, png, REPO / "docs")
     return 0
+
+
+def compare(args, base: Path, names: list[str]) -> int:
+    """Before/after: every named query (and explain) as of --baseline and as now, in one run per size."""
+    import statistics
+    import tarfile
+    import tempfile
+
+    from generate import fingerprint, generate
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    earlier = Path(tempfile.mkdtemp(prefix="baseline-", dir=args.out))
+    archive = subprocess.run(["git", "archive", args.baseline, "queries"], cwd=REPO, capture_output=True, check=True)
+    with tarfile.open(fileobj=__import__("io").BytesIO(archive.stdout)) as tar:
+        tar.extractall(earlier, filter="data")
+    commit = subprocess.run(["git", "rev-parse", "--short", args.baseline], cwd=REPO, capture_output=True,
+                            text=True, check=True).stdout.strip()
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    run = {"machine": machine(), "repeats": args.repeats, "cap": args.cap, "seed": args.seed, "baseline": commit,
+           "head": head, "sizes": []}
+    for target in [int(float(x)) for x in args.sizes.split(",")]:
+        label = size_label(target)
+        data = args.out / "data" / f"vcf-kg-{label}.nt"
+        stamp = data.with_suffix(".fingerprint")
+        fp = fingerprint(base, target, args.seed)
+        if not (data.exists() and stamp.exists() and stamp.read_text() == fp):
+            data.parent.mkdir(parents=True, exist_ok=True)
+            generate(base, target, data, args.seed)
+            stamp.write_text(fp)
+        print(f"bench: {label}: {commit} against {head}, {len(names)} entries …", file=sys.stderr)
+        result = run_in_worker("pyoxigraph", data, names, args.repeats, args.cap, 24 * 3600, 3600,
+                               baseline=earlier / "queries")
+        run["sizes"].append({"label": label, **result})
+        _save(args.out / "before-after.json", run)
+
+    def med(xs):
+        return statistics.median(xs) if xs else None
+
+    lines = [f"Embedded store (pyoxigraph {run['machine']['pyoxigraph']}), {run['machine']['cpu']}, "
+             f"{run['machine']['cores']} cores; queries as of {commit} (before) and {head} (after), alternating "
+             f"on the same loaded store; median of {args.repeats} runs, wall and CPU time (ms).", ""]
+    for size in run["sizes"]:
+        lines += [f"**{size['label']}** ({size['load']['triples']:,} triples, loaded in {size['load']['seconds']:.0f} s)", "",
+                  "| query | before wall | before CPU | after wall | after CPU | after/before (CPU) | rows before → after |",
+                  "|---|---:|---:|---:|---:|---:|---|"]
+        for name in names:
+            q = size["queries"].get(name, {})
+            bw, bc, aw, ac = (med(q.get(k)) for k in ("base_times", "base_cpu", "times", "cpu"))
+            ratio = f"{ac / bc:.3f}" if ac is not None and bc else "–"
+            before = "cut" if q.get("base_error") else _fmt(bw)
+            rows = f"{q.get('base_rows', '–')} → {q.get('rows', '–')}"
+            lines.append(f"| {name} | {before} | {_fmt(bc)} | {_fmt(aw) if not q.get('error') else q['error']} | "
+                         f"{_fmt(ac)} | {ratio} | {rows} |")
+        lines.append("")
+    text = "\n".join(lines)
+    (args.out / "before-after.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+def _fmt(seconds) -> str:
+    return "–" if seconds is None else f"{seconds * 1000:,.1f}"
 
 
 def _save(path: Path, data: dict) -> None:

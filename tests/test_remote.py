@@ -141,6 +141,17 @@ def test_virtuoso_answers_like_the_embedded_store(name, virtuoso_store, store, c
     assert_same_answer(name, store, virtuoso_store, catalogue, "virtuoso")
 
 
+# terms whose explanation has lists built with GROUP_CONCAT (types, qualifiers, the claims behind an inference)
+EXPLAINED = ["kyphoplasty", "vertebroplasty", "vertebral fracture"]
+
+
+@pytest.mark.parametrize("term", EXPLAINED)
+def test_explain_on_virtuoso_reads_as_on_the_embedded_store(term, virtuoso_store, store, catalogue):
+    from vcf_kg.explain import explain
+
+    assert explain(virtuoso_store, catalogue, term) == explain(store, catalogue, term)
+
+
 def test_republishing_replaces_the_graph_and_leaves_no_temporary_graph(virtuoso, virtuoso_store, paths, store):
     auth = Auth(virtuoso.user, virtuoso.password)
     again = vcf_kg.publish(virtuoso.auth_endpoint, GRAPH, paths=paths, auth=auth,
@@ -208,6 +219,13 @@ def test_publish_to_oxigraph_server_leaves_exactly_the_release_in_the_graph(oxig
 @pytest.mark.parametrize("name", NAMED)
 def test_oxigraph_server_answers_like_the_embedded_store(name, oxigraph_store, store, catalogue):
     assert_same_answer(name, store, oxigraph_store, catalogue, "oxigraph")
+
+
+@pytest.mark.parametrize("term", EXPLAINED)
+def test_explain_on_oxigraph_server_reads_as_on_the_embedded_store(term, oxigraph_store, store, catalogue):
+    from vcf_kg.explain import explain
+
+    assert explain(oxigraph_store, catalogue, term) == explain(store, catalogue, term)
 
 
 def test_publish_through_sparql_update_to_oxigraph_server(oxigraph_server, oxigraph_store, paths, store):

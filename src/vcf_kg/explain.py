@@ -9,6 +9,10 @@ from .queries import Catalogue
 from .results import Term
 
 
+# the list columns of explain-term-statements and their separators
+LISTS = {"qualifiers": " | ", "basis": ", "}
+
+
 def resolve_term(store, catalogue: Catalogue, text: str) -> list[tuple[str, str]]:
     """(IRI, label) pairs a label, CURIE or IRI refers to."""
     if text.startswith("<") and text.endswith(">"):
@@ -18,9 +22,28 @@ def resolve_term(store, catalogue: Catalogue, text: str) -> list[tuple[str, str]
     prefix = text.split(":", 1)[0]
     if ":" in text and prefix in PREFIXES and " " not in text:
         return [(expand_curie(text), text)]
-    lookup = catalogue.queries["explain-term-lookup"]
-    rows = store.query(lookup.text, {"text": Term("literal", text)}).rows
-    return [(r["term"].value, r["label"].value) for r in rows]
+    found: dict[str, str] = {}
+    lookup = catalogue.queries["explain-term-label"]
+    for spelling in spellings(text):  # index look-ups: constant cost at any size of graph
+        for lang in (None, "en"):
+            for row in store.query(lookup.text, {"text": Term("literal", spelling, lang=lang)}).rows:
+                found.setdefault(row["term"].value, row["label"].value)
+    if not found:  # an unusual mix of cases: compare every label (grows with the graph)
+        scan = catalogue.queries["explain-term-lookup"]
+        for row in store.query(scan.text, {"text": Term("literal", text)}).rows:
+            found.setdefault(row["term"].value, row["label"].value)
+    return sorted(found.items())
+
+
+def spellings(text: str) -> list[str]:
+    """The text as typed, in lower case, upper case and with a capital first letter (no repeats)."""
+    candidates = [text, text.lower(), text.upper(), text[:1].upper() + text[1:].lower(), text[:1].upper() + text[1:]]
+    return list(dict.fromkeys(candidates))
+
+
+def sorted_list(value: str, separator: str) -> str:
+    """A GROUP_CONCAT list in sorted order: SPARQL leaves the order of its parts to the store."""
+    return separator.join(sorted(value.split(separator))) if value else value
 
 
 def explain(store, catalogue: Catalogue, text: str) -> str:
@@ -42,7 +65,7 @@ def explain(store, catalogue: Catalogue, text: str) -> str:
         if "label" in row:
             lines.append(f"  label:      {row['label'].value}")
         if row.get("types") and row["types"].value:
-            lines.append(f"  types:      {row['types'].value}")
+            lines.append(f"  types:      {sorted_list(row['types'].value, ', ')}")
         if "definition" in row:
             lines.append(f"  definition: {row['definition'].value}")
     statements = store.query(catalogue.queries["explain-term-statements"].text, {"term": term}).rows
@@ -52,11 +75,21 @@ def explain(store, catalogue: Catalogue, text: str) -> str:
     facts: dict[tuple, list[dict]] = {}
     for row in statements:
         v = {k: t.value for k, t in row.items()}
+        for name, separator in LISTS.items():
+            if v.get(name):
+                v[name] = sorted_list(v[name], separator)
         for name in ("subjectLabel", "predicateLabel", "objectLabel"):
             if v[name].startswith(("http://", "https://")):
                 v[name] = shorten(v[name])
         facts.setdefault((v["s"], v["p"], v["o"]), []).append(v)
-    for support in facts.values():
+    # in code, not only by the query's ORDER BY: stores order a plain string and a literal with a language
+    # tag (a label and an IRI without one) differently, and SPARQL leaves that order open
+    def fact_order(support):
+        first = support[0]
+        return (first["kind"], first["subjectLabel"], first["predicateLabel"], first["objectLabel"], first["s"],
+                first["p"], first["o"])
+    for support in sorted(facts.values(), key=fact_order):
+        support.sort(key=lambda v: (v["kind"], v.get("sourceLabel", ""), v["statement"]))
         first = support[0]
         lines.append("")
         lines.append(f"  {first['subjectLabel']} —{first['predicateLabel']}→ {first['objectLabel']}")

@@ -453,7 +453,8 @@ def group_concat_separators(text: str) -> dict[str, str]:
             i += 1
         inner = text[match.end():i - 1]
         sep = re.search(r"separator\s*=\s*(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')", inner, re.I)
-        name = re.match(r"\s*AS\s+[?$](\w+)", text[i:], re.I)
+        # also (COALESCE(GROUP_CONCAT(...), "") AS ?v): the empty list as "" in every store
+        name = re.match(r"\s*(?:,\s*(?:\"\"|'')\s*\))?\s*AS\s+[?$](\w+)", text[i:], re.I)
         if name:
             out[name.group(1)] = sep.group(1)[1:-1] if sep else " "
     return out

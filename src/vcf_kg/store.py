@@ -37,6 +37,27 @@ def to_term(node) -> Term:
     return Term("literal", node.value, node.datatype.value if node.datatype else None, node.language)
 
 
+def _rows(ox, solutions, variables: list[str]) -> list[dict[str, Term]]:
+    """The solutions as rows of results.Term; to_term inlined, as this loop is most of the cost of a
+    large answer (one solution's values come in the order of ``variables``)."""
+    named, literal = ox.NamedNode, ox.Literal
+    rows = []
+    for solution in solutions:
+        row = {}
+        for name, node in zip(variables, solution):
+            if node is None:
+                continue
+            kind = type(node)
+            if kind is named:
+                row[name] = Term("uri", node.value)
+            elif kind is literal:
+                row[name] = Term("literal", node.value, node.datatype.value, node.language)
+            else:
+                row[name] = to_term(node)
+        rows.append(row)
+    return rows
+
+
 class EmbeddedStore:
     """pyoxigraph in memory, holding one release file (N-Triples by default)."""
 
@@ -66,15 +87,7 @@ class EmbeddedStore:
             return Results(boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            rows = []
-            for solution in answer:
-                row = {}
-                for v in variables:
-                    node = solution[v]
-                    if node is not None:
-                        row[v] = to_term(node)
-                rows.append(row)
-            return Results(variables=variables, rows=rows)
+            return Results(variables=variables, rows=_rows(ox, answer, variables))
         return GraphResult([(to_term(t.subject), to_term(t.predicate), to_term(t.object)) for t in answer])
 
     def construct(self, text: str):

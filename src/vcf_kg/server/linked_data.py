@@ -299,7 +299,7 @@ class LinkedData:
         if r.get("quote"):
             cite = f'sentence {text("sentence")} of <cite>{text("sourceLabel")}</cite>'
             extra = f' · modality: {text("modality")}' if r.get("modality") else ""
-            if r.get("qualifiers"):
+            if text("qualifiers"):  # "" when the claim has none
                 extra += f' · “{text("qualifiers")}”'
             return (f'<li><p class="fact">{fact} — {link(r["statement"], "claim")}</p>'
                     f'<blockquote class="quote">{text("quote")}</blockquote><p class="cite">{cite}{extra}</p></li>')
