@@ -9,6 +9,8 @@ article's curated claims as (subject, predicate, object) facts:
   flipped negations a proposal stating the opposite of a curated
                     negative (vcf:For where the article says vcf:Against, ...)  target 0
   modality          per predicate: matched facts whose proposed modality equals the curated one
+  unhedgeable       proposals with a hedge on a property that has no hedged form: the build would
+                    refuse them as they stand (kept in the review, flagged; never silently unhedged)
 
 Speed: start-up (a fresh process importing the package and loading the pipeline, against a bare
 `python -c pass` in the same run) and sentences per second after start-up (the article repeated,
@@ -111,6 +113,9 @@ def main() -> None:
     print(f"  rejected: {rejected}/{len(proposed)} = {rejected / len(proposed):.1%}   precision {len(hits) / len(proposed):.1%}"
           "   (target <= 40 % rejected)")
     print(f"  flipped negations: {len(flipped)}   (target 0); curated facts withheld as negated: {len(over_negated)}")
+    unhedgeable = [p.fact for p in proposals if p.unhedgeable]
+    print(f"  proposals --accept refuses as they stand (a hedge on a property with no hedged form): {len(unhedgeable)}"
+          + (f" ({', '.join(' '.join(f) for f in unhedgeable)})" if unhedgeable else ""))
     agree = sum(1 for f in hits if gold[f] == proposed[f])
     print(f"  modality agreement on recovered facts: {agree}/{len(hits)} = {agree / len(hits):.1%}")
     print()

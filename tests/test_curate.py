@@ -11,9 +11,10 @@ from rdflib import Graph, Literal, URIRef
 
 import vcf_kg
 from vcf_kg.curate import Assistant, accept, curate
-from vcf_kg.curate.review import REVIEW_COLUMNS, entities_path
+from vcf_kg.curate.review import ENTITY_REVIEW_COLUMNS, REVIEW_COLUMNS, entities_path
+from vcf_kg.curation import ENTITY_COLUMNS
 from vcf_kg.errors import CurationError
-from vcf_kg.namespaces import CLAIM, SOURCE, VCF
+from vcf_kg.namespaces import CLAIM, SOURCE, VCF, VCFR
 from vcf_kg.paths import project_paths, release_file
 from vcf_kg.tsv import read_tsv
 
@@ -66,12 +67,20 @@ def _rows(review: Path) -> list:
     return read_tsv(review, REVIEW_COLUMNS)
 
 
+def _facts(*kinds: str) -> set[tuple[str, str, str]]:
+    return {(e["subject"], e["predicate"], e["object"]) for kind in kinds for e in _expected(kind)}
+
+
 def test_leaflet_proposals_are_the_known_answers(leaflet_review):
     text = LEAFLET.read_text(encoding="utf-8")
     proposals = [p for r in leaflet_review.readings for p in r.proposals]
     got = {(p.subject, p.predicate, p.object): p.modality for p in proposals}
-    expected = {(e["subject"], e["predicate"], e["object"]): e["modality"] for e in _expected("claim")}
+    expected = {(e["subject"], e["predicate"], e["object"]): e["modality"]
+                for e in _expected("claim") + _expected("unhedgeable")}
     assert got == expected
+    # a hedge on a property with no hedged form is kept and flagged, never dropped
+    assert {p.fact for p in proposals if p.unhedgeable} == _facts("unhedgeable")
+    assert all("has no hedged form" in p.reason for p in proposals if p.unhedgeable)
     for p in proposals:  # every quote verbatim at its offsets, every cue word in its quote
         assert text[p.start:p.end] == p.quote
         assert all(q in p.quote for q in p.qualifiers)
@@ -103,11 +112,20 @@ def test_leaflet_new_entity_candidates(leaflet_review):
     text = LEAFLET.read_text(encoding="utf-8")
     for c in (c for r in leaflet_review.readings for c in r.candidates):
         assert text[c.start:c.end] == c.mention  # the mention is kept verbatim
+    # the review's entity file has data/entities.tsv's columns, in its order, and the assistant's words
+    # are no source's: a candidate's definition is the curator's until a curator quotes a source
+    entities = leaflet_review.entities
+    header = next(line for line in entities.read_text(encoding="utf-8").splitlines() if not line.startswith("#"))
+    assert header.split("\t")[:len(ENTITY_COLUMNS)] == ENTITY_COLUMNS
+    rows = read_tsv(entities, ENTITY_REVIEW_COLUMNS)
+    assert {r["id"] for r in rows} == {e["subject"] for e in _expected("entity")}
+    assert all(r["definition_source"] == "curator" and r["definition_quote"] == "" and r["definition"] == "" for r in rows)
 
 
-def _review_as_curator(review: Path) -> None:
-    """Accept exactly the known answers (and the entities they use, with definitions); reject the rest."""
-    expected = {(e["subject"], e["predicate"], e["object"]) for e in _expected("claim")}
+def _review_as_curator(review: Path, *kinds: str) -> None:
+    """Accept exactly the known answers of ``kinds`` (default: the claims) and the entities they use, with
+    definitions; reject the rest."""
+    expected = _facts(*(kinds or ("claim",)))
     lines = review.read_text(encoding="utf-8").splitlines()
     header = lines.index("\t".join(REVIEW_COLUMNS))
     out = lines[:header + 1]
@@ -119,14 +137,15 @@ def _review_as_curator(review: Path) -> None:
         cells[-1] = "accept" if tuple(cells[1:4]) in expected else "reject"
         out.append("\t".join(cells))
     review.write_text("\n".join(out) + "\n", encoding="utf-8")
-    definitions = {r["id"]: r["definition"] for r in read_tsv(DATA / "definitions.tsv", ["id", "definition"])}
+    written = ["definition", "definition_source", "definition_quote"]
+    definitions = {r["id"]: r for r in read_tsv(DATA / "definitions.tsv", ["id", *written])}
     entities = entities_path(review)
     out = []
     for line in entities.read_text(encoding="utf-8").splitlines():
         cells = line.split("\t")
         if not line.startswith("#") and cells[0] != "id":
             if cells[0] in definitions:
-                cells[4], cells[-1] = definitions[cells[0]], "accept"
+                _set(cells, ENTITY_REVIEW_COLUMNS, decision="accept", **{c: definitions[cells[0]][c] for c in written})
             else:
                 cells[-1] = "reject"
         out.append("\t".join(cells))
@@ -140,12 +159,23 @@ def test_curate_accept_build_releases_the_claims_with_sentence_provenance(tmp_pa
     done = run_cli("curate", str(LEAFLET), "--source-id", "leaflet", "--citation", CITATION, "-o", str(review), env=env)
     assert done.returncode == 0, done.stderr
     assert "sentences: 11" in done.stdout and "withheld as negated: 2" in done.stdout
+    assert "has no hedged form (--accept refuses them as they stand): 1" in done.stdout
     claims_before = (paths.data / "claims.tsv").read_text(encoding="utf-8")
+
+    # accepting a hedged claim whose property has no hedged form is refused at its row: nothing written
+    before = _fingerprint(paths)
+    _review_as_curator(review, "claim", "unhedgeable")
+    done = run_cli("curate", "--accept", str(review), env=env)
+    unhedgeable = [r for r in read_tsv(review, REVIEW_COLUMNS) if (r["subject"], r["predicate"], r["object"])
+                   in _facts("unhedgeable")]
+    assert done.returncode == 1 and len(unhedgeable) == 1
+    assert f"{review.name}:{unhedgeable[0].line}: field 'modality'" in done.stderr and "has no hedged form" in done.stderr
+    assert "1 problem" in done.stderr and _fingerprint(paths) == before
 
     _review_as_curator(review)
     done = run_cli("curate", "--accept", str(review), env=env)
     assert done.returncode == 0, done.stderr
-    assert "accepted 7 claim(s) and 4 new entit(ies); registered source(s) leaflet" in done.stdout
+    assert "accepted 6 claim(s) and 4 new entit(ies); registered source(s) leaflet" in done.stdout
 
     assert (paths.data / "claims.tsv").read_text(encoding="utf-8").startswith(claims_before)  # appended, not rewritten
     assert (paths.home / "sources" / "leaflet.txt").read_text(encoding="utf-8") == LEAFLET.read_text(encoding="utf-8")
@@ -168,6 +198,22 @@ def test_curate_accept_build_releases_the_claims_with_sentence_provenance(tmp_pa
         assert row["quote"] in str(g.value(sentence, VCF.sentenceText))
         assert text[start:int(row["quote_end"])] == row["quote"]
     assert (URIRef(CLAIM["A001"]), VCF.agentType, VCF.ManualAgent) in g  # hand-curated claims say so too
+    # a hedged claim accepted from a review is released with the hedged property, never the plain one
+    entity = VCFR
+    ontology = Graph().parse(paths.ontology, format="turtle")
+    hedged = [r for r in accepted.values() if r["modality"] in ("Possible", "Occasional", "Usual")]
+    assert {r["predicate"] for r in hedged} >= {"vcf:prevents", "vcf:helpfulFor", "vcf:hasPotentialComplication"}
+    for row in hedged:
+        plain = VCF._NS[row["predicate"].split(":", 1)[1]]
+        form = next(ontology.subjects(VCF.hedgeOf, plain), plain)  # hasPotentialComplication: hedged itself
+        s, o = entity[row["subject"]], entity[row["object"]]
+        assert (s, form, o) in g and (form == plain or (s, plain, o) not in g), row["claim_id"]
+        assert (CLAIM[row["claim_id"]], VCF.hasModality, VCF._NS[row["modality"]]) in g
+    assert (entity.Teriparatide, VCF.mayPrevent, entity.VertebralFracture) in g
+    assert (entity.Teriparatide, VCF.prevents, entity.VertebralFracture) not in g
+    # a definition quoted from the new source says so; the curator's own words say that
+    assert g.value(entity.CementLeakage, VCF.definitionSource) == SOURCE["leaflet"]
+    assert g.value(entity.Physiotherapy, VCF.definitionSource) == VCF.CuratorWording
 
 
 # -- bad input -----------------------------------------------------------------------------------------
@@ -200,9 +246,9 @@ def test_bad_source_files_are_refused_with_the_file_named(tmp_path, assistant):
     assert done.returncode == 1 and "binary file" in done.stderr
 
 
-def _set(cells: list[str], **values) -> list[str]:
+def _set(cells: list[str], columns: list[str] = REVIEW_COLUMNS, **values) -> list[str]:
     for name, value in values.items():
-        cells[REVIEW_COLUMNS.index(name)] = value
+        cells[columns.index(name)] = value
     return cells
 
 
@@ -229,6 +275,14 @@ def test_bad_review_rows_are_all_reported_and_data_is_unchanged(leaflet_review, 
     ]
     review = tmp_path / "bad.review.tsv"
     review.write_text("\n".join(lines[:header + 1] + ["\t".join(r) for r in bad]) + "\n", encoding="utf-8")
+    # and a new entity whose definition claims to quote the new source, in words the source does not have
+    entity_lines = leaflet_review.entities.read_text(encoding="utf-8").splitlines()
+    entity_header = entity_lines.index("\t".join(ENTITY_REVIEW_COLUMNS))
+    cells = next(line.split("\t") for line in entity_lines if line.startswith("Teriparatide\t"))
+    _set(cells, ENTITY_REVIEW_COLUMNS, definition="A medication.", definition_source="leaflet",
+         definition_quote="Teriparatide is a medication", decision="accept")
+    entities_path(review).write_text("\n".join(entity_lines[:entity_header + 1] + ["\t".join(cells)]) + "\n",
+                                     encoding="utf-8")
     before = _fingerprint(paths)
     with pytest.raises(CurationError) as err:
         accept(review, paths)
@@ -236,8 +290,10 @@ def test_bad_review_rows_are_all_reported_and_data_is_unchanged(leaflet_review, 
     first = header + 2
     assert {("bad.review.tsv", first, "quote"), ("bad.review.tsv", first + 1, "quote_start"),
             ("bad.review.tsv", first + 2, "subject"), ("bad.review.tsv", first + 3, "predicate"),
-            ("bad.review.tsv", first + 4, "object")} <= found
+            ("bad.review.tsv", first + 4, "object"),
+            ("bad.review.entities.tsv", entity_header + 2, "definition_quote")} <= found
     message = str(err.value)
+    assert "'Teriparatide is a medication' does not occur verbatim in leaflet.txt" in message
     assert "not found verbatim" in message and "do not hold the quote" in message
     assert "unknown entity 'Teriparatyde'" in message and "vcf:concernsConditon" in message
     assert "duplicates claim A022" in message

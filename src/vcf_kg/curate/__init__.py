@@ -57,6 +57,7 @@ class Assistant:
         self.cues = CueFinder(self.nlp, load_termsets(self.rules.cues_path))
         self._labels = {t.text.lower() for t in self.lexicon.terms}
         self._taken: set[str] = set(self.entities)
+        self._hedge_free: set[str] = set()  # modalities known not to be a vcf:Hedge
 
     # helpers the reader uses
     def closure(self, cls: URIRef) -> frozenset[URIRef]:
@@ -82,6 +83,28 @@ class Assistant:
             candidate, n = f"{base}{n}", n + 1
         self._taken.add(candidate)
         return candidate
+
+    def unhedgeable(self, predicate: str, modality: str) -> str | None:
+        """Why the build would refuse ``predicate`` with ``modality``, or None. A hedged claim ('may', 'in some
+        cases', 'usually': a vcf:Hedge) is released with the hedged form of its property (vcf:prevents ->
+        vcf:mayPrevent, curation.py); a property with no such form cannot carry a hedge, and dropping the hedge
+        would overstate the source."""
+        from ..namespaces import VCF, expand
+
+        if modality in self._hedge_free or predicate == "rdf:type":
+            return None
+        try:
+            prop = expand(predicate)
+        except KeyError:
+            return None
+        if not self.ontology.is_a(VCF._NS[modality], VCF.Hedge):
+            self._hedge_free.add(modality)
+            return None
+        if prop in self.ontology.hedged_properties or self.ontology.hedged_form(prop) is not None:
+            return None
+        return (f"{predicate} has no hedged form in {self.ontology.path.name}, so --accept refuses it with the hedge "
+                f"{modality}; accept it only once the ontology declares one (docs/modelling.md), never by dropping "
+                "the hedge")
 
     def broader_of(self, entity_id: str) -> str | None:
         entity = self.lexicon.entities.get(entity_id)
@@ -114,6 +137,9 @@ class CurateSummary:
                f"mentions linked: {sum(r.mentions for r in self.readings)}",
                f"new-entity candidates: {sum(len(r.candidates) for r in self.readings)}",
                f"proposals: {len(proposals)}; withheld as negated: {sum(len(r.withheld) for r in self.readings)}"]
+        blocked = sum(1 for p in proposals if p.unhedgeable)
+        if blocked:
+            out.append(f"hedged, but the property has no hedged form (--accept refuses them as they stand): {blocked}")
         for (predicate, modality), n in sorted(Counter((p.predicate, p.modality) for p in proposals).items()):
             out.append(f"  {predicate:<30} {modality:<11} {n}")
         return out

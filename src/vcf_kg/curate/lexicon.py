@@ -5,6 +5,11 @@ the ontology's named individuals that a text can name (e.g. vcf:ShortTerm, "shor
 matches exactly (the same words, singular or plural) or approximately: at least three quarters of its
 content words within a short window of the sentence, in any order ("symptoms from a vertebral fracture
 are severe" for "symptoms of a vertebral fracture are severe"). Exact matches are trusted more.
+
+A one-word alternative label that is the head word of the entity's own longer label ("fracture" for
+"vertebral fracture") is a *head alias*: its mentions are flagged, because a modifier before it
+("spinal fracture", "hip fracture") names something narrower or different, and "the fracture" may
+point back to the condition the text is about (propose.py decides).
 """
 from __future__ import annotations
 
@@ -78,6 +83,7 @@ class Term:
     text: str
     stems: tuple[str, ...]
     content: frozenset[str]
+    head_alias: bool = False  # one word, the head of the entity's longer label ("fracture")
 
 
 @dataclass
@@ -91,6 +97,7 @@ class Mention:
     score: float
     via: str = ""  # how it was found: the matched term, or the anaphor that points to it
     anaphor: bool = False
+    head_alias: bool = False  # found by a head alias only (see Term.head_alias)
 
     def contains(self, other: "Mention") -> bool:
         return self.start <= other.start and other.end <= self.end and (self.start, self.end) != (other.start, other.end)
@@ -135,13 +142,15 @@ class Lexicon:
             names[curie] = [str(label)]
         lexicon = cls(linkables)
         for entity_id, texts in names.items():
+            label_stems = [stem(t.text) for t in tokenize(texts[0]) if not t.is_space] if texts[0] else []
             for text in dict.fromkeys(t for t in texts if t):
                 words = [t.text for t in tokenize(text) if not t.is_space]
                 stems = tuple(stem(w) for w in words)
                 content = frozenset(s for s in stems if s not in FUNCTION_WORDS and any(c.isalnum() for c in s))
+                head_alias = len(stems) == 1 and len(label_stems) > 1 and stems[0] == label_stems[-1]
                 if text.isupper():  # an acronym (VCF, AAOS) matches only as written: not "vcf-kg"
                     stems = tuple("=" + w for w in words)
-                term = Term(linkables[entity_id], text, stems, content)
+                term = Term(linkables[entity_id], text, stems, content, head_alias)
                 lexicon.terms.append(term)
                 lexicon.by_first.setdefault(stems[0], []).append(term)
                 if len(content) >= 3:
@@ -157,7 +166,7 @@ class Lexicon:
                 k = len(term.stems)
                 if tuple(stems[i:i + k]) == term.stems or tuple(exact_words[i:i + k]) == term.stems:
                     key = (term.entity.id, i, i + k)
-                    found[key] = Mention(term.entity, i, i + k, True, 1.0, term.text)
+                    found[key] = Mention(term.entity, i, i + k, True, 1.0, term.text, head_alias=term.head_alias)
         exact_entities = {m.entity.id for m in found.values()}
         present = set(stems)
         positions: dict[str, list[int]] = {}

@@ -34,6 +34,7 @@ class Proposal:
     sentence: int
     confidence: float
     reason: str
+    unhedgeable: str = ""  # why the build would refuse this hedge on this property (empty: it would not)
 
     @property
     def fact(self) -> tuple[str, str, str]:
@@ -191,8 +192,33 @@ class Reader:
                 run.append(tok)
                 continue
             if run:
-                self._candidate(s, run, new=run[-1].i not in covered)
+                new = run[-1].i not in covered
+                if not new and self._unalias(s, run, covered):
+                    new = True
+                self._candidate(s, run, new=new)
             run = []
+
+    def _unalias(self, s: _Sentence, run: list, covered: set[int]) -> bool:
+        """A head alias ("fracture", for "vertebral fracture") at the end of a run of content words names the
+        entity only when nothing more specific is said. "the fracture" / "a healed fracture" point back to the
+        condition the text is about (when its label ends in that word), and a modifier the lexicon does not
+        know ("spinal fracture", "hip fracture") makes a new noun phrase; in both cases the alias's mention is
+        dropped (and True returned) so that the run is read as unlinked."""
+        last = run[-1].i
+        at_head = [m for m in s.mentions if m.start <= last < m.end]
+        if not at_head or not all(m.head_alias and (m.start, m.end) == (last, last + 1) for m in at_head):
+            return False
+        topic = self.topic_condition
+        points_back = (topic is not None and len(run) <= 2
+                       and stem(run[-1].lower_) == stem(topic.label.split()[-1]))
+        modifier = (len(run) >= 2 and run[-2].i not in covered
+                    and not run[-2].lower_.endswith(("ed", "ly", "ing", "s")))
+        if not (points_back or modifier):
+            return False
+        for m in at_head:
+            s.mentions.remove(m)
+        covered.discard(last)
+        return True
 
     def _candidate(self, s: _Sentence, run: list, new: bool) -> None:
         """One run of content words: the text's condition again, a new entity typed by its head word, or an
@@ -393,8 +419,11 @@ class Reader:
             reason += f"; negated, so {rule.negated} instead of {rule.object}"
             negated = False
         datatype = rule.object if rule.literal else ""
+        unhedgeable = self.a.unhedgeable(rule.predicate, modality) or ""
+        if unhedgeable:
+            reason += "; NOTE: " + unhedgeable
         proposal = Proposal(subj.entity.id, rule.predicate, object_id, datatype, modality, qualifiers, self.source.id,
-                            s.text, s.start, s.start + len(s.text), s.number, confidence, reason)
+                            s.text, s.start, s.start + len(s.text), s.number, confidence, reason, unhedgeable)
         if negated:
             proposal.reason = "withheld: a negation cue qualifies it, and a negated fact is never a plain positive claim; " + reason
             self.reading.withheld.append(proposal)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..curation import CLAIM_COLUMNS, ENTITY_COLUMNS, SOURCE_COLUMNS
+from ..curation import CLAIM_COLUMNS, CURATOR, ENTITY_COLUMNS, SOURCE_COLUMNS
 from ..errors import CurationError, Problem
 
 REVIEW_COLUMNS = CLAIM_COLUMNS + ["quote_start", "quote_end", "confidence", "reason", "decision"]
@@ -33,6 +33,9 @@ HEADER = """# vcf-kg curate review file: one proposed claim per row, for a curat
 ENTITY_HEADER = """# vcf-kg curate: new-entity candidates, in data/entities.tsv's columns. Write accept or reject in the
 # decision column; an accepted entity needs a definition (the assistant cannot write one) and may take
 # a better id, label or class. mention is verbatim from the source (mention_start, mention_end: offsets).
+# definition_source is 'curator' (the definition is your own wording; leave definition_quote empty) unless
+# the definition rests on a source's words: then that source's id (this review's new source counts) and
+# those words, verbatim, in definition_quote; --accept checks that they occur there.
 """
 
 
@@ -83,8 +86,11 @@ def write_review(path: Path, readings: list, taken_ids: set[str]) -> None:
     entity_lines = [ENTITY_HEADER.rstrip("\n"), "\t".join(ENTITY_REVIEW_COLUMNS)]
     for r in readings:
         for c in r.candidates:
-            entity_lines.append("\t".join(_cell(v) for v in (
-                c.id, c.cls, c.label, "", "", "", c.source, c.mention, c.start, c.end, f"{c.confidence:.2f}", c.reason, "")))
+            cells = {"id": c.id, "types": c.cls, "label": c.label, "alt_labels": "", "definition": "", "broader": "",
+                     "source": c.source, "mention": c.mention, "definition_source": CURATOR, "definition_quote": "",
+                     "mention_start": c.start, "mention_end": c.end, "confidence": f"{c.confidence:.2f}",
+                     "reason": c.reason, "decision": ""}
+            entity_lines.append("\t".join(_cell(cells[name]) for name in ENTITY_REVIEW_COLUMNS))
     entities_path(path).write_text("\n".join(entity_lines) + "\n", encoding="utf-8")
 
 
