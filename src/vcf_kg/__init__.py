@@ -4,7 +4,7 @@ The public API is in ``vcf_kg.api`` and re-exported here; imports are lazy so th
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["build_release", "validate_release", "open_store", "query", "competency_questions", "export", "catalogue",
            "load", "publish", "diff"]
 
