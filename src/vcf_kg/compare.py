@@ -70,7 +70,7 @@ def positions_on(store, catalogue: Catalogue, text: str) -> tuple[str, str, list
                 v["relation"], v.get("status", ""), v.get("population", ""), v.get("conditions", ""), v.get("wording", ""))
         source_id = v["source"].rsplit("/", 1)[-1]
         if v.get("recordLine"):
-            where = f"{source_id} table, line {v['recordLine']} (row {v['record'].split('/', 1)[-1]})"
+            where = f"{source_id} table, line {v['recordLine']} (row {v['record'].rsplit('/', 1)[-1]})"
         elif v.get("sentence"):
             where = f"{source_id}, sentence {v['sentence']}"
         else:
