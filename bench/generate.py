@@ -6,7 +6,8 @@ recommendations, inferred statements): the same shape and the same out-degree pe
 The ontology (TBox), the OBO terms and the controlled values stay single, as in a real merged store.
 
 Realistic fan-in: vocabulary-like entities (complications, symptoms, anatomical sites, materials,
-devices, evidence levels, organisations, people) are not copied every time. Copy k refers to an
+devices, evidence levels, organisations, people, jurisdictions, diagnostic methods, imaging findings)
+are not copied every time. Copy k refers to an
 existing one chosen Zipf-wise (popular ones are shared by many procedures), or, with probability
 ``NEW_VOCABULARY``, brings its own; so the vocabulary grows more slowly than the graph and joins on
 popular complications get heavier with size, as they do in a real terminology-backed store.
@@ -32,7 +33,7 @@ LABELS = {"<http://www.w3.org/2000/01/rdf-schema#label>", "<http://www.w3.org/20
 # entities of these classes are shared across copies (Zipf), not copied every time
 POOLED_CLASSES = {f"<{VCF}{c}>" for c in (
     "Complication", "NerveRootComplication", "Symptom", "AnatomicalSite", "Material", "Device",
-    "EvidenceLevel", "Organization", "Person")}
+    "EvidenceLevel", "Organization", "Person", "Jurisdiction", "DiagnosticMethod", "ImagingFinding")}
 NEW_VOCABULARY = 0.05  # chance that a copy brings its own version of a vocabulary entity
 ZIPF_S = 1.1
 

@@ -113,6 +113,11 @@ def test_release_files_listed_in_the_description_download(server, paths):
     graph = graph_of(http(server, "/.well-known/void", headers={"Accept": "text/turtle"}))
     dumps = sorted(str(o) for o in graph.objects(URIRef(BASE + "dataset"), URIRef("http://rdfs.org/ns/void#dataDump")))
     assert dumps
+    downloads = sorted(str(o) for o in graph.objects(None, URIRef("http://www.w3.org/ns/dcat#downloadURL")))
+    # every distribution downloads: the RDF dumps, the base product and the landscape picture
+    assert set(dumps) < set(downloads) and any(d.endswith("/vcf-kg-base.nt") for d in downloads) \
+        and any(d.endswith("/landscape.svg") for d in downloads), downloads
+    dumps = downloads
     for dump in dumps:
         answer = http(server, "/" + dump[len(BASE):])
         assert answer.status == 200, dump

@@ -73,8 +73,10 @@ def dataset_description(counts: dict[str, int], version: str, sources: list[URIR
     g.add((d, RDF.type, DCAT.Dataset))
     g.add((d, DCTERMS.title, Literal(TITLE, lang="en")))
     g.add((d, DCTERMS.description, Literal(
-        "Every claim of a patient-information article on vertebral fracture treatment, as RDF with verbatim-quote provenance, "
-        "described by the vcf-kg OWL ontology.", lang="en")))
+        "How vertebral compression fractures are managed: every claim of a patient-information article on vertebral "
+        "fracture treatment, the positions of guideline bodies, health-technology assessors and funders on one direction "
+        "scale with their conditions, key trials with their results, and mappings to other vocabularies; every fact with "
+        "the verbatim sentence or reference-table row it comes from, described by the vcf-kg OWL ontology.", lang="en")))
     g.add((d, DCTERMS.license, LICENSE))
     g.add((d, DCTERMS.hasVersion, Literal(version)))
     g.add((d, DCTERMS.creator, Literal(CREATOR)))
@@ -94,6 +96,19 @@ def dataset_description(counts: dict[str, int], version: str, sources: list[URIR
         g.add((dump, RDF.type, DCAT.Distribution))
         g.add((dump, DCAT.mediaType, Literal(media)))
         g.add((dump, DCAT.downloadURL, dump))
+    from .build import BASE_FILE
+    from .landscape_svg import SVG_NAME
+
+    for name, media, title in ((BASE_FILE, "application/n-triples",
+                                "the asserted triples only (OBO-style base: no entailed types or super-properties)"),
+                               (SVG_NAME, "image/svg+xml",
+                                "the evidence landscape: every body's positions as a matrix and a timeline")):
+        other = URIRef(f"{BASE}release/{version}/{name}")
+        g.add((d, DCAT.distribution, other))
+        g.add((other, RDF.type, DCAT.Distribution))
+        g.add((other, DCAT.mediaType, Literal(media)))
+        g.add((other, DCAT.downloadURL, other))
+        g.add((other, DCTERMS.title, Literal(title, lang="en")))
     for kind, n in counts.items():
         g.add((d, RDFS.comment, Literal(f"{kind}: {n}")))
     return g
