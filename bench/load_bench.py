@@ -448,6 +448,9 @@ def main(argv=None) -> int:
     parser.add_argument("--before-src", type=Path,
                         help="also measure the server from this src/ directory (e.g. `git archive` of an older "
                              "commit), as 'vcf-kg (before)'")
+    parser.add_argument("--skip", type=lambda text: set(text.split(",")), default=set(),
+                        help="servers to leave out, by name as printed, comma-separated (e.g. 'vcf-kg' for the "
+                             "cached one); Oxigraph's is always measured")
     args = parser.parse_args(argv)
 
     paths = project_paths()
@@ -470,9 +473,12 @@ def main(argv=None) -> int:
         return 0
 
     contenders = [("vcf-kg", OurServer(cache=True)), ("vcf-kg (no cache)", OurServer(cache=False)),
+                  ("no cache, no fast lane", OurServer(cache=False, extra=("--fast-under", "0"))),
                   ("oxigraph", oxigraph)]
     if args.before_src:
-        contenders.insert(2, ("before (no cache)", OurServer(cache=False, src=args.before_src)))
+        contenders.insert(3, ("before (no cache)", OurServer(cache=False, src=args.before_src)))
+    if args.skip:
+        contenders = [c for c in contenders if c[0] not in args.skip or c[0] == "oxigraph"]
     runs = []
     for r in range(args.rounds):
         for name, server in contenders:

@@ -8,7 +8,9 @@ of a server without --allow-federation run in a network namespace of their own (
 """
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
@@ -53,9 +55,26 @@ class QueryShape:
         return self.form in UPDATE_KEYWORDS
 
 
+_SHAPES: OrderedDict[bytes, QueryShape] = OrderedDict()  # recent answers of inspect, by a digest of the text
+_SHAPES_MAX = 4096
+
+
 def inspect(text: str) -> QueryShape:
     """The query form (the first keyword after the prologue), whether SERVICE appears anywhere, and
-    how deeply brackets nest."""
+    how deeply brackets nest. Remembered for the last ``_SHAPES_MAX`` texts, by a 16-byte digest (never the
+    text, so the memory it takes is bounded), since clients send the same queries again and again."""
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    shape = _SHAPES.get(key)
+    if shape is None:
+        shape = _SHAPES[key] = _inspect(text)
+        if len(_SHAPES) > _SHAPES_MAX:
+            _SHAPES.popitem(last=False)
+    else:
+        _SHAPES.move_to_end(key)
+    return shape
+
+
+def _inspect(text: str) -> QueryShape:
     # The whole text is scanned only when it could matter: when the letters "service" occur somewhere,
     # or when there are enough brackets to nest too deeply. Otherwise the scan stops at the query form.
     full_scan = "service" in text.lower() or sum(map(text.count, "({[")) > MAX_NESTING

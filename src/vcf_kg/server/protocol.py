@@ -8,6 +8,7 @@ another content type (415), updates (403).
 """
 from __future__ import annotations
 
+import binascii
 import codecs
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
@@ -61,14 +62,50 @@ class SparqlRequest:
     fmt: str | None  # ?format= / ?output= override of the Accept header
 
 
+_VISIBLE = bytes(range(0x21, 0x7F))  # visible ASCII: no spaces, no control characters
+
+
+def _unquote_plus(raw: bytes, charset: str) -> str | None:
+    """One name or value of a form: '+' is a space, %XX a byte, then the bytes in ``charset`` (strict).
+    binascii's quoted-printable decoder does the %XX in C, once '=' is escaped and '%' turned into '='.
+    None when a '%' is not followed by two hex digits (the decoder then keeps more than one byte of it)."""
+    raw = raw.replace(b"+", b" ")
+    escapes = raw.count(b"%")
+    if escapes:
+        decoded = binascii.a2b_qp(raw.replace(b"=", b"=3D").replace(b"%", b"="))
+        if len(decoded) != len(raw) - 2 * escapes:
+            return None
+        raw = decoded
+    return raw.decode(charset)
+
+
+def parse_form(raw: bytes, charset: str = "utf-8") -> list[tuple[str, str]]:
+    """application/x-www-form-urlencoded -> (name, value) pairs, as ``urllib.parse.parse_qsl(keep_blank_values=True,
+    errors="strict")`` makes them, several times faster on long percent-encoded queries (every query sent by
+    GET is one); anything unusual (spaces, control characters, a '%' not followed by two hex digits) goes to
+    parse_qsl itself."""
+    pairs = []
+    if not raw.translate(None, _VISIBLE):
+        for piece in raw.split(b"&"):
+            if piece:
+                name, _, value = piece.partition(b"=")
+                name, value = _unquote_plus(name, charset), _unquote_plus(value, charset)
+                if name is None or value is None:
+                    break
+                pairs.append((name, value))
+        else:
+            return pairs
+    return parse_qsl(raw.decode("ascii"), keep_blank_values=True, encoding=charset, errors="strict")
+
+
 def decode_params(raw: bytes, charset: str = "utf-8", what: str = "query string") -> Params:
     """application/x-www-form-urlencoded -> Params; invalid percent-encoded UTF-8 is a 400."""
     try:
-        text = raw.decode("ascii")
+        raw.decode("ascii")
     except UnicodeDecodeError:
         raise HttpError(400, f"the {what} contains bytes that are not URL-encoded ASCII; percent-encode them") from None
     try:
-        return Params(parse_qsl(text, keep_blank_values=True, encoding=charset, errors="strict"))
+        return Params(parse_form(raw, charset))
     except UnicodeDecodeError as exc:
         raise HttpError(400, f"the {what} is not valid {charset} once percent-decoded ({exc.reason} at byte {exc.start})") from None
     except ValueError as exc:
