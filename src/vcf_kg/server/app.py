@@ -290,42 +290,57 @@ def _wrap(handler, html_errors: bool = False):
 
 
 def _fast_path(server: Server, app):
-    """GET /sparql?query=... straight to the worker pool, past Starlette's routing and middleware.
+    """GET and POST /sparql straight to the worker pool, past Starlette's routing and middleware.
 
-    The commonest request, and the one a load benchmark sends; everything else (POST, the service
-    description, every other route) goes to the Starlette app. The answer is the same either way
-    (tests/test_serve.py runs both paths); this one only costs less per request.
+    The commonest requests, and the ones a load benchmark sends; everything else (HEAD, CORS preflight,
+    every other route) goes to the Starlette app. The answer is the same either way (tests/test_serve.py
+    and tests/test_serve_protocol.py run both paths); this one only costs less per request.
     """
     cors = server.config.cors_origin.encode("latin-1")
 
     async def asgi(scope, receive, send):
-        if scope["type"] != "http" or scope["path"] != "/sparql" or scope["method"] != "GET":
+        if scope["type"] != "http" or scope["path"] != "/sparql" or scope["method"] not in ("GET", "POST"):
             return await app(scope, receive, send)
-        accept, origin = None, False
+        accept, media_header, origin = None, None, None
         for name, value in scope["headers"]:
             if name == b"accept":
                 accept = value.decode("latin-1")
+            elif name == b"content-type":
+                media_header = value.decode("latin-1")
             elif name == b"origin":
-                origin = True
+                origin = value
+        allow_origin = origin is not None and (cors == b"*" or origin == cors)
+        request = None
         try:
-            req = sparql_request("GET", server.url_params(scope["query_string"]))
-            if req.query is None:
-                return await app(scope, receive, send)  # the service description
+            url_params = server.url_params(scope["query_string"])
+            if scope["method"] == "POST":
+                media, charset = content_type(media_header)
+                request = Request(scope, receive)
+                req = sparql_request("POST", url_params, media, charset, await server._body(request))
+            else:
+                req = sparql_request("GET", url_params)
+            if req.query is None:  # the service description (a GET with no query; a POST always has one or is a 400)
+                return await app(scope, receive, send)
             body, media_type = await server.answer(req.query, accept, fmt=req.fmt, default_graphs=req.default_graphs,
                                                    named_graphs=req.named_graphs, base_iri=endpoint_url(scope),
                                                    client=_client(scope))
-            status, headers = 200, [(b"content-type", media_type.encode("latin-1")), (b"vary", b"Accept")]
+            status, headers = 200, [(b"content-type", media_type.encode("latin-1")), (b"vary", b"Accept, Origin")]
         except (HttpError, NotAcceptable) as exc:
             status = exc.status if isinstance(exc, HttpError) else 406
             body = (str(exc).rstrip("\n") + "\n").encode("utf-8")
             headers = [(b"content-type", b"text/plain; charset=utf-8")]
             headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in getattr(exc, "headers", {}).items()]
         except Exception:  # noqa: BLE001 - as in _wrap: logged, answered, the server goes on
-            log.exception("vcf-kg serve: unexpected error on GET /sparql")
+            log.exception("vcf-kg serve: unexpected error on %s /sparql", scope["method"])
             status, body = 500, b"internal server error (logged on the server)\n"
             headers = [(b"content-type", b"text/plain; charset=utf-8")]
+        finally:
+            if request is not None:
+                server.body_bytes -= getattr(request.state, "body_bytes", 0)
         headers.append((b"content-length", str(len(body)).encode("latin-1")))
-        if origin:
+        if status != 200:
+            headers.append((b"vary", b"Origin"))  # as Starlette's CORS middleware says on every answer
+        if allow_origin:
             headers.append((b"access-control-allow-origin", cors))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
@@ -372,4 +387,5 @@ def create_app(config: ServeConfig):
     app.state.server = server
     fast = _fast_path(server, app)
     fast.state = app.state  # serve() and the tests reach the Server and on_ready through app.state
+    fast.routes_app = app  # the same app without the fast path (the tests compare the two)
     return fast
