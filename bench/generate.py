@@ -12,6 +12,13 @@ existing one chosen Zipf-wise (popular ones are shared by many procedures), or, 
 ``NEW_VOCABULARY``, brings its own; so the vocabulary grows more slowly than the graph and joins on
 popular complications get heavier with size, as they do in a real terminology-backed store.
 
+Bodies that publish guidance documents (objects of ``vcf:publishedBy``) and jurisdictions are *not* pooled:
+each copy brings its own, with its own documents and positions. A real body states a handful of
+positions (the release: 1 to 12 per body); pooling them Zipf-wise gave one body ~1,700 positions at 1e7
+and one jurisdiction hundreds of bodies, which no real landscape has, and made the pairwise question
+positions-over-time (pairs of positions within one body or jurisdiction) grow with the square of the
+graph. Other organisations (publishers, sponsors) stay pooled like other vocabulary.
+
     python bench/generate.py dist/vcf-kg.nt 1000000 bench/out/data/vcf-kg-1e6.nt --seed 42
 """
 from __future__ import annotations
@@ -33,7 +40,9 @@ LABELS = {"<http://www.w3.org/2000/01/rdf-schema#label>", "<http://www.w3.org/20
 # entities of these classes are shared across copies (Zipf), not copied every time
 POOLED_CLASSES = {f"<{VCF}{c}>" for c in (
     "Complication", "NerveRootComplication", "Symptom", "AnatomicalSite", "Material", "Device",
-    "EvidenceLevel", "Organization", "Person", "Jurisdiction", "DiagnosticMethod", "ImagingFinding")}
+    "EvidenceLevel", "Organization", "Person", "DiagnosticMethod", "ImagingFinding")}
+PUBLISHED_BY = f"<{VCF}publishedBy>"  # its objects (guidance bodies) are copied with their copy, not pooled
+GENERATOR_VERSION = 2  # 2: guidance bodies and jurisdictions copied, not pooled
 NEW_VOCABULARY = 0.05  # chance that a copy brings its own version of a vocabulary entity
 ZIPF_S = 1.1
 
@@ -89,7 +98,8 @@ def generate(base_nt: Path, target_triples: int, out: Path, seed: int = 42) -> G
     if any(s.startswith("_:") or o.startswith("_:") for s, _, o in parsed):
         raise ValueError(f"{base_nt} has blank nodes; the generator expects a blank-node-free release")
     instance = [t for t in parsed if t[0][1:-1].startswith(INSTANCE_NAMESPACES)]
-    pooled = {s for s, p, o in instance if p == RDF_TYPE and o in POOLED_CLASSES}
+    publishers = {o for s, p, o in instance if p == PUBLISHED_BY}
+    pooled = {s for s, p, o in instance if p == RDF_TYPE and o in POOLED_CLASSES} - publishers
     owners: dict[str, list[int]] = {e: [0] for e in pooled}  # copies that define their own version
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -141,7 +151,7 @@ def generate(base_nt: Path, target_triples: int, out: Path, seed: int = 42) -> G
 def fingerprint(base_nt: Path, target: int, seed: int) -> str:
     """Identifies one generated file: the release it grew from, the size asked for, the seed."""
     digest = hashlib.sha256(base_nt.read_bytes()).hexdigest()[:16]
-    return f"{digest}-{target}-{seed}-{NEW_VOCABULARY}-{ZIPF_S}"
+    return f"{digest}-{target}-{seed}-{NEW_VOCABULARY}-{ZIPF_S}-v{GENERATOR_VERSION}"
 
 
 def main(argv: list[str] | None = None) -> int:
