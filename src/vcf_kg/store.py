@@ -37,23 +37,35 @@ def to_term(node) -> Term:
     return Term("literal", node.value, node.datatype.value if node.datatype else None, node.language)
 
 
+_MEMO_LIMIT = 200_000  # distinct terms remembered while converting one answer
+
+
 def _rows(ox, solutions, variables: list[str]) -> list[dict[str, Term]]:
     """The solutions as rows of results.Term; to_term inlined, as this loop is most of the cost of a
-    large answer (one solution's values come in the order of ``variables``)."""
+    large answer (one solution's values come in the order of ``variables``). A large answer repeats
+    its terms (a body, a label, a scale point on every row): each distinct term is converted once and
+    shared (Terms are immutable), which halves the conversion of the landscape questions at 1e7."""
     named, literal = ox.NamedNode, ox.Literal
+    memo: dict = {}
+    remember = memo.__setitem__
     rows = []
     for solution in solutions:
         row = {}
         for name, node in zip(variables, solution):
             if node is None:
                 continue
-            kind = type(node)
-            if kind is named:
-                row[name] = Term("uri", node.value)
-            elif kind is literal:
-                row[name] = Term("literal", node.value, node.datatype.value, node.language)
-            else:
-                row[name] = to_term(node)
+            term = memo.get(node)
+            if term is None:
+                kind = type(node)
+                if kind is named:
+                    term = Term("uri", node.value)
+                elif kind is literal:
+                    term = Term("literal", node.value, node.datatype.value, node.language)
+                else:
+                    term = to_term(node)
+                if len(memo) < _MEMO_LIMIT:
+                    remember(node, term)
+            row[name] = term
         rows.append(row)
     return rows
 
