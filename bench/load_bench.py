@@ -473,10 +473,9 @@ def main(argv=None) -> int:
         return 0
 
     contenders = [("vcf-kg", OurServer(cache=True)), ("vcf-kg (no cache)", OurServer(cache=False)),
-                  ("no cache, no fast lane", OurServer(cache=False, extra=("--fast-under", "0"))),
                   ("oxigraph", oxigraph)]
     if args.before_src:
-        contenders.insert(3, ("before (no cache)", OurServer(cache=False, src=args.before_src)))
+        contenders.insert(2, ("before (no cache)", OurServer(cache=False, src=args.before_src)))
     if args.skip:
         contenders = [c for c in contenders if c[0] not in args.skip or c[0] == "oxigraph"]
     runs = []

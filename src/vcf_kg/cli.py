@@ -487,10 +487,6 @@ def curate(source, source_id, label, citation, output, review, home):
               help="Result cache size (the release does not change while serving); 0 turns it off.")
 @click.option("--worker-memory-bytes", type=click.IntRange(min=0), default=2 << 30, show_default=True,
               help="Address-space limit of each worker; 0 for none.")
-@click.option("--fast-under", type=click.FloatRange(min=0), default=0.05, show_default=True,
-              help="A request a worker answered within this many seconds runs in the server's own process next time "
-                   "(no hand-over to a worker; only the fact that it is quick is kept, never its answer); 0 turns "
-                   "that off.")
 @click.option("--long-after", type=click.FloatRange(min=0.01), default=0.5, show_default=True,
               help="Seconds after which a running query counts as long: a fresh worker takes its place, so short "
                    "queries never wait behind long ones.")
@@ -507,7 +503,7 @@ def curate(source, source_id, label, citation, output, review, home):
 @click.option("--access-log", is_flag=True, help="Log every request.")
 @click.option("--dist", type=click.Path(file_okay=False), help="Release directory (default: dist/).")
 def serve(host, port, timeout, workers, max_body_bytes, max_result_bytes, cache_bytes, worker_memory_bytes,
-          fast_under, long_after, max_long, max_long_per_client, head_timeout, max_connections_per_client,
+          long_after, max_long, max_long_per_client, head_timeout, max_connections_per_client,
           allow_federation, access_log, dist):
     """Serve the graph: SPARQL 1.1 endpoint at /sparql, resolvable IRIs, a query page at /.
 
@@ -518,7 +514,7 @@ def serve(host, port, timeout, workers, max_body_bytes, max_result_bytes, cache_
 
     run_server(host, port, paths=_paths(dist), access_log=access_log, timeout=timeout, workers=workers,
                max_body_bytes=max_body_bytes, max_result_bytes=max_result_bytes, cache_bytes=cache_bytes,
-               worker_memory_bytes=worker_memory_bytes, fast_under=fast_under, long_after=long_after, max_long=max_long,
+               worker_memory_bytes=worker_memory_bytes, long_after=long_after, max_long=max_long,
                max_long_per_client=max_long_per_client, head_timeout=head_timeout,
                max_connections_per_client=max_connections_per_client, allow_federation=allow_federation)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import os
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -76,8 +75,7 @@ class Server:
             {"release": str(config.release), "prefixes": PREFIXES, "serialisation_prefixes": SERIALISATION_PREFIXES,
              "allow_network": config.allow_federation, "memory_bytes": config.worker_memory_bytes},
             size=config.workers, timeout=config.timeout, max_pending=config.max_pending, cache_bytes=config.cache_bytes,
-            slow_after=config.long_after, max_long=config.max_long, max_long_per_client=config.max_long_per_client,
-            fast_under=config.fast_under, fast_threads=os.cpu_count() or 2)
+            slow_after=config.long_after, max_long=config.max_long, max_long_per_client=config.max_long_per_client)
         self.body_bytes = 0  # request bodies being read or answered (bounded by config.max_inflight_bytes)
         self.linked_data = LinkedData(self.pool, self.catalogue, config.void, config.release.parent,
                                       config.max_result_bytes)

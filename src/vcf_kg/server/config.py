@@ -20,7 +20,6 @@ class ServeConfig:
     max_connections: int = 1000  # open connections in all; past it, a new one gets 503
     worker_memory_bytes: int = 2 << 30  # address-space limit of each worker (RLIMIT_AS); 0 = none
     cache_bytes: int = 32 << 20  # result cache (the release is immutable while serving); 0 = off
-    fast_under: float = 0.05  # a request a worker answered within this many seconds runs in-process next time; 0 = never
     long_after: float = 0.5  # a query still running after this many seconds is long: it gives up its place
     max_long: int | None = None  # long queries running at once (default: as many as workers); more are stopped
     max_long_per_client: int = 2  # long queries one client address may run at once
@@ -34,7 +33,5 @@ class ServeConfig:
             raise ValueError("timeout must be positive")
         if self.workers < 1:
             raise ValueError("workers must be at least 1")
-        if self.fast_under < 0:
-            raise ValueError("fast_under must not be negative")
         if self.long_after <= 0 or self.head_timeout <= 0:
             raise ValueError("long_after and head_timeout must be positive")

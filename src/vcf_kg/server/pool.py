@@ -38,7 +38,6 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from .fastlane import FastLane
 from .worker import _HEADER, pack
 
 log = logging.getLogger("vcf_kg.serve")
@@ -56,7 +55,6 @@ class Reply:
     format: str | None = None  # the negotiated offer key (json, turtle, ...)
     message: str = ""
     retry_after: int | None = None  # seconds, for a 503
-    seconds: float | None = None  # CPU seconds the query took on its worker, when it ran on one
 
 
 class _WorkerDied(Exception):
@@ -83,8 +81,7 @@ class _Worker:
         head_len, body_len = _HEADER.unpack(header)
         data = await self.proc.stdout.readexactly(head_len + body_len)
         head = json.loads(data[:head_len])
-        return Reply(head["status"], data[head_len:], head.get("kind"), head.get("format"), head.get("message", ""),
-                     seconds=head.get("seconds"))
+        return Reply(head["status"], data[head_len:], head.get("kind"), head.get("format"), head.get("message", ""))
 
     def kill(self) -> None:
         if self.proc.returncode is None:
@@ -164,7 +161,7 @@ class _Job:
 class WorkerPool:
     def __init__(self, worker_config: dict, size: int, timeout: float, max_pending: int, cache_bytes: int = 0,
                  slow_after: float = 0.5, max_long: int | None = None, max_long_per_client: int = 2, spares: int = 1,
-                 pipeline: int = 3, fast_under: float = 0.0, fast_threads: int = 2):
+                 pipeline: int = 3):
         self.worker_config = worker_config
         self.size = size
         self.timeout = timeout
@@ -177,8 +174,6 @@ class WorkerPool:
         self.spares = spares  # started workers kept out of the pool, to take a long query's place at once
         self._spares: list[_Worker] = []
         self.cache = ResultCache(cache_bytes) if cache_bytes > 0 else None
-        # requests a worker answered quickly run again in this process (fastlane.py); 0 turns that off
-        self.fast = FastLane(worker_config, fast_threads, fast_under) if fast_under > 0 else None
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
         self._waiters: OrderedDict[str, deque[asyncio.Future]] = OrderedDict()  # client -> its waiting queries
@@ -253,13 +248,11 @@ class WorkerPool:
         task.add_done_callback(self._tasks.discard)
 
     async def start(self) -> None:
-        starting = [self._spawn() for _ in range(self.size + self.spares)]
-        if self.fast is not None:
-            starting.append(self.fast.start())
-        workers = await asyncio.gather(*starting, return_exceptions=True)
+        workers = await asyncio.gather(*(self._spawn() for _ in range(self.size + self.spares)),
+                                       return_exceptions=True)
         failures = [w for w in workers if isinstance(w, BaseException)]
         for w in workers:
-            if isinstance(w, _Worker):
+            if not isinstance(w, BaseException):
                 self._all.add(w)
                 (self._idle if len(self._idle) < self.size else self._spares).append(w)
         if failures:
@@ -268,8 +261,6 @@ class WorkerPool:
 
     async def close(self) -> None:
         self._closed = True
-        if self.fast is not None:
-            self.fast.close()
         for task in list(self._tasks):
             task.cancel()
         for w in list(self._all):
@@ -423,19 +414,14 @@ class WorkerPool:
 
     # -- queries ------------------------------------------------------------
     async def run(self, request: dict, client: str = "") -> Reply:
-        key = ResultCache.key(request) if self.cache is not None or self.fast is not None else None
+        key = None
         if self.cache is not None:
+            key = ResultCache.key(request)
             cached = self.cache.get(key)
             if cached is not None:
                 return cached
-        if self.fast is not None and self.fast.takes(key):
-            head, body = await self.fast.run(request)
-            reply = Reply(head["status"], body, head.get("kind"), head.get("format"), head.get("message", ""))
-        else:
-            reply = await self._execute(request, client)
-            if self.fast is not None:
-                self.fast.learn(key, reply.seconds, reply.status)
-        if self.cache is not None:
+        reply = await self._execute(request, client)
+        if key is not None:
             self.cache.put(key, reply)
         return reply
 

@@ -20,7 +20,6 @@ import os
 import signal
 import struct
 import sys
-import time
 
 _HEADER = struct.Struct(">II")
 
@@ -143,9 +142,7 @@ class Worker:
         self.run({"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "result_types": ["json"], "graph_types": [],
                   "max_bytes": 1 << 20})
 
-    def run(self, request: dict, in_bytes: bool = False) -> tuple[dict, bytes]:
-        """Answer one request: (reply head, body). ``in_bytes``: serialise into one bytes object (the fast
-        lane, in the server's own threads) instead of through a size-checking file (a worker process)."""
+    def run(self, request: dict) -> tuple[dict, bytes]:
         from ..binding import bind_variables
         from ..errors import QueryError
         from ..prefixes import unknown_prefix_message
@@ -182,13 +179,6 @@ class Worker:
         if not offers:
             return {"status": 406, "kind": kind, "message": ""}, b""
         key = offers[0]
-        if in_bytes:  # in the server's process: pyoxigraph builds the bytes without holding the GIL
-            body = (ox.serialize(answer, None, formats[key], prefixes=self.serialisation_prefixes) if kind == "graph"
-                    else answer.serialize(None, formats[key]))
-            if len(body) > request["max_bytes"]:
-                return {"status": 413, "message": f"the result is larger than {request['max_bytes']} bytes; "
-                                                  "narrow the query or add a LIMIT"}, b""
-            return {"status": 200, "kind": kind, "format": key}, body
         buffer = _LimitedBuffer(request["max_bytes"])
         try:
             if kind == "graph":
@@ -227,12 +217,10 @@ def main() -> None:
         if frame is None:
             return
         request, _ = frame
-        started = time.process_time()  # CPU time: what the query costs, however busy the machine is
         try:
             head, body = worker.run(request)
         except MemoryError:
             head, body = {"status": 503, "message": "the query needed more memory than a worker may use"}, b""
-        head["seconds"] = round(time.process_time() - started, 6)  # the fast lane learns from it
         _write_all(frames_out, pack(head, body))
 
 

@@ -1,6 +1,6 @@
-"""The server's cheaper paths for queries it has seen: the fast lane (a request a worker answered quickly
-runs again in the server's own process), the guard's memory of query texts, and the C-speed decoding
-of form-encoded query strings. Each must give exactly what the slow path gives."""
+"""The server's cheaper paths: GET and POST /sparql past Starlette's middleware (the fast path), the guard's
+memory of query texts, and the C-speed decoding of form-encoded query strings. Each must give exactly what
+the slower way gives."""
 from __future__ import annotations
 
 import asyncio
@@ -11,81 +11,10 @@ import pytest
 
 from vcf_kg.serve import make_config
 from vcf_kg.server import guard
-from vcf_kg.server.app import Server
-from vcf_kg.server.fastlane import FastLane
-from vcf_kg.server.pool import ResultCache
 from vcf_kg.server.protocol import parse_form
 
 SELECT = "SELECT ?l WHERE { vcfr:Kyphoplasty rdfs:label ?l }"
 CONSTRUCT = "CONSTRUCT { vcfr:Kyphoplasty ?p ?o } WHERE { vcfr:Kyphoplasty ?p ?o }"
-
-
-def _request(query: str, result_types=("json",), graph_types=("turtle",)) -> dict:
-    return {"query": query, "bindings": None, "default_graphs": [], "named_graphs": [],
-            "result_types": list(result_types), "graph_types": list(graph_types), "max_bytes": 1 << 20,
-            "base_iri": "http://127.0.0.1/sparql"}
-
-
-def _pool(paths, **options):
-    return Server(make_config(paths, cache_bytes=0, workers=1, **options)).pool
-
-
-def _run_all(pool, requests):
-    """Start the pool, send the requests one after another, note after each whether the lane answered it."""
-    async def go():
-        await pool.start()
-        try:
-            out = []
-            for request in requests:
-                before = pool.fast.runs if pool.fast else 0
-                reply = await pool.run(request)
-                out.append((reply, (pool.fast.runs if pool.fast else 0) - before))
-            return out
-        finally:
-            await pool.close()
-    return asyncio.run(go())
-
-
-def test_a_request_a_worker_answered_quickly_runs_in_process_next_time_with_the_same_answer(built, paths):
-    pool = _pool(paths, fast_under=10.0)
-    select, construct = _request(SELECT), _request(CONSTRUCT)
-    replies = _run_all(pool, [select, select, construct, construct, select])
-    assert [in_lane for _, in_lane in replies] == [0, 1, 0, 1, 1]  # first on a worker, then in the lane
-    assert all(reply.status == 200 for reply, _ in replies)
-    assert replies[0][0].body == replies[1][0].body == replies[4][0].body
-    assert b"Kyphoplasty" in replies[0][0].body or b"kyphoplasty" in replies[0][0].body
-    assert replies[2][0].body == replies[3][0].body and replies[2][0].format == replies[3][0].format == "turtle"
-    assert replies[0][0].seconds is not None and replies[1][0].seconds is None  # the worker timed its run
-
-
-def test_the_lane_never_takes_a_failed_or_slow_request_nor_one_in_another_format(built, paths):
-    pool = _pool(paths, fast_under=10.0)
-    bad = _request("SELECT ?x WHERE { ?x ?y }")
-    csv = _request(SELECT, result_types=("csv",))
-    replies = _run_all(pool, [bad, bad, _request(SELECT), csv, csv])
-    assert [r.status for r, _ in replies] == [400, 400, 200, 200, 200]
-    assert [in_lane for _, in_lane in replies] == [0, 0, 0, 0, 1]  # a 400 is never learnt; csv is its own request
-
-    slow = _pool(paths, fast_under=1e-9)  # nothing is quick enough
-    assert [in_lane for _, in_lane in _run_all(slow, [_request(SELECT)] * 3)] == [0, 0, 0]
-
-
-def test_fast_under_zero_turns_the_lane_off(built, paths):
-    pool = _pool(paths, fast_under=0)
-    assert pool.fast is None
-    assert [r.status for r, _ in _run_all(pool, [_request(SELECT)] * 2)] == [200, 200]
-
-
-def test_the_lane_remembers_a_bounded_number_of_digests_and_never_an_answer():
-    lane = FastLane({}, threads=1, fast_under=1.0, max_known=3)
-    keys = [ResultCache.key(_request(f"ASK {{}} # {i}")) for i in range(5)]
-    for key in keys:
-        lane.learn(key, 0.001, 200)
-    assert len(lane) == 3 and list(lane._known) == keys[2:]  # least recently used out first
-    assert all(isinstance(k, bytes) and len(k) == 16 for k in lane._known)  # digests, not query texts
-    lane.learn(ResultCache.key(_request("ASK {} # slow")), 2.0, 200)
-    lane.learn(ResultCache.key(_request("ASK {} # failed")), 0.001, 500)
-    assert list(lane._known) == keys[2:]
 
 
 def test_the_guard_remembers_query_texts_by_digest_within_its_bound(monkeypatch):
