@@ -291,8 +291,8 @@ def _fast_path(server: Server, app):
     """GET and POST /sparql straight to the worker pool, past Starlette's routing and middleware.
 
     The commonest requests, and the ones a load benchmark sends; everything else (HEAD, CORS preflight,
-    every other route) goes to the Starlette app. The answer is the same either way (tests/test_serve.py
-    and tests/test_serve_protocol.py run both paths); this one only costs less per request.
+    every other route) goes to the Starlette app. The answer is the same either way
+    (tests/test_serve_fast_path.py sends the same requests both ways); this one only costs less per request.
     """
     cors = server.config.cors_origin.encode("latin-1")
 
