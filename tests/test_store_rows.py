@@ -27,7 +27,7 @@ def test_rows_equal_a_cell_by_cell_conversion_whatever_the_memo_holds(monkeypatc
     variables = ["s", "o", "extra"]
     expected = [{name: to_term(node) for name, node in zip(variables, solution) if node is not None}
                 for solution in graph.query(QUERY)]
-    got = _rows(ox, graph.query(QUERY), variables)
+    got = _rows(graph.query(QUERY), variables)
     assert got == expected and len(got) == 5
     assert {row["o"].kind for row in got} == {"literal", "uri", "bnode"}
     assert {(row["o"].lang, row["o"].datatype) for row in got if row["o"].kind == "literal"} == {

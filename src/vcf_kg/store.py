@@ -40,14 +40,12 @@ def to_term(node) -> Term:
 _MEMO_LIMIT = 200_000  # distinct terms remembered while converting one answer
 
 
-def _rows(ox, solutions, variables: list[str]) -> list[dict[str, Term]]:
-    """The solutions as rows of results.Term; to_term inlined, as this loop is most of the cost of a
-    large answer (one solution's values come in the order of ``variables``). A large answer repeats
-    its terms (a body, a label, a scale point on every row): each distinct term is converted once and
-    shared (Terms are immutable), which halves the conversion of the landscape questions at 1e7."""
-    named, literal = ox.NamedNode, ox.Literal
+def _rows(solutions, variables: list[str]) -> list[dict[str, Term]]:
+    """The solutions as rows of results.Term (one solution's values come in the order of ``variables``).
+    This loop is most of the cost of a large answer, and a large answer repeats its terms (a body, a
+    label, a scale point on every row): each distinct term is converted once and shared (Terms are
+    immutable), which nearly halves the conversion of the landscape questions at 1e7."""
     memo: dict = {}
-    remember = memo.__setitem__
     rows = []
     for solution in solutions:
         row = {}
@@ -56,15 +54,9 @@ def _rows(ox, solutions, variables: list[str]) -> list[dict[str, Term]]:
                 continue
             term = memo.get(node)
             if term is None:
-                kind = type(node)
-                if kind is named:
-                    term = Term("uri", node.value)
-                elif kind is literal:
-                    term = Term("literal", node.value, node.datatype.value, node.language)
-                else:
-                    term = to_term(node)
+                term = to_term(node)
                 if len(memo) < _MEMO_LIMIT:
-                    remember(node, term)
+                    memo[node] = term
             row[name] = term
         rows.append(row)
     return rows
@@ -99,7 +91,7 @@ class EmbeddedStore:
             return Results(boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            return Results(variables=variables, rows=_rows(ox, answer, variables))
+            return Results(variables=variables, rows=_rows(answer, variables))
         return GraphResult([(to_term(t.subject), to_term(t.predicate), to_term(t.object)) for t in answer])
 
     def construct(self, text: str):

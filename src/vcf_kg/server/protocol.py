@@ -100,10 +100,8 @@ def parse_form(raw: bytes, charset: str = "utf-8") -> list[tuple[str, str]]:
 
 def decode_params(raw: bytes, charset: str = "utf-8", what: str = "query string") -> Params:
     """application/x-www-form-urlencoded -> Params; invalid percent-encoded UTF-8 is a 400."""
-    try:
-        raw.decode("ascii")
-    except UnicodeDecodeError:
-        raise HttpError(400, f"the {what} contains bytes that are not URL-encoded ASCII; percent-encode them") from None
+    if not raw.isascii():
+        raise HttpError(400, f"the {what} contains bytes that are not URL-encoded ASCII; percent-encode them")
     try:
         return Params(parse_form(raw, charset))
     except UnicodeDecodeError as exc:
