@@ -173,6 +173,25 @@ def query(ref: str, params: dict[str, str] | None = None, *, store=None, paths: 
         raise
 
 
+def is_empty(results: Results | GraphResult) -> bool:
+    """No row, no triple, or an ASK answered false."""
+    if isinstance(results, GraphResult):
+        return not len(results)
+    return results.boolean is False or (results.boolean is None and not results.rows)
+
+
+def absent_terms(ref: str, params: dict[str, str] | None = None, *, store=None, paths: ProjectPaths | None = None,
+                 stdin_text: str | None = None) -> list:
+    """The IRIs that the query's patterns name (its parameters bound) and that occur nowhere in the graph,
+    with the ontology's closest terms: why an answer may be empty (`vcf_kg.absent_terms`)."""
+    from .absent_terms import absent_terms as find
+    from .binding import bind_variables
+
+    paths = paths or project_paths()
+    q = catalogue(paths).resolve(ref, stdin_text)
+    return find(store or open_store(paths), bind_variables(q.text, q.bindings(params)))
+
+
 @dataclass
 class CompetencyResult:
     name: str
