@@ -1,6 +1,6 @@
 """An empty answer says which of the query's terms occur nowhere in the graph (a misspelt class or
-property), with the ontology's closest terms; terms that do occur, or that only a FILTER names, are not
-reported, and a non-empty answer gets no note."""
+property), with the ontology's closest terms; terms that do occur, or that only a FILTER or a negated
+property path names, are not reported, and a non-empty answer gets no note."""
 from __future__ import annotations
 
 import vcf_kg.api as api
@@ -37,6 +37,7 @@ def test_terms_in_paths_values_describe_and_parameters_are_checked(store, paths)
 def test_terms_that_occur_or_that_only_a_filter_names_are_not_reported(store, paths):
     assert absent(store, paths, "ASK { vcfr:Kyphoplasty a vcf:Symptom }") == []
     assert absent(store, paths, "SELECT ?x WHERE { ?x a vcf:Position FILTER (?x != vcfr:Nothing) }") == []
+    assert absent(store, paths, "SELECT ?x WHERE { ?x !(vcf:noSuchProperty|rdfs:label) ?y }") == []  # matches more, not less
     assert pattern_iris("this is not SPARQL") == []
 
 

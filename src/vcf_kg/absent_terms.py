@@ -12,6 +12,7 @@ gets no hint; pyoxigraph may still have answered it.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from .prefixes import PREFIXES, shorten
@@ -20,6 +21,7 @@ VOCABULARY = PREFIXES["vcf"]
 
 # Every IRI that occurs in the graph, in any position: one index look-up per position.
 OCCURS = "ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s <{iri}> ?o }} UNION {{ ?s ?p <{iri}> }} }}"
+_IRIREF = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')  # what SPARQL can write between < and > (rdflib is laxer)
 
 # The ontology's classes and properties, the candidates for "did you mean". A few hundred at any size of
 # graph; its named individuals (vcf:For, ...) are left out: they are typed like every entity of the graph,
@@ -45,7 +47,7 @@ def pattern_iris(text: str) -> list[str]:
     """The IRIs the query's patterns, VALUES and DESCRIBE name, in order of first appearance.
     Empty when rdflib cannot parse the query."""
     from rdflib import URIRef
-    from rdflib.paths import Path
+    from rdflib.paths import NegatedPath, Path
     from rdflib.plugins.sparql import prepareQuery
     from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -57,7 +59,10 @@ def pattern_iris(text: str) -> list[str]:
 
     def terms(node):
         if isinstance(node, URIRef):
-            found.setdefault(str(node))
+            if _IRIREF.fullmatch(node):
+                found.setdefault(str(node))
+        elif isinstance(node, NegatedPath):  # !(a|b) matches more when a or b is absent, not less
+            return
         elif isinstance(node, Path):
             for part in vars(node).values():
                 terms(part)
