@@ -323,7 +323,7 @@ def explain(term, dist):
 def compare(intervention, fmt, dist):
     """Every source's position on INTERVENTION (a label, CURIE or IRI, as `explain` takes it), side by side.
 
-    Body, year, document, direction on the shared scale (for, option, insufficient evidence, no benefit shown,
+    Body, year, document, direction on the shared scale (for, option, inconclusive, no benefit shown,
     against), the body's own grade, conditions (typed and paraphrased), wording, cautions and the reference-table
     row behind each; positions on a broader term (vertebral augmentation) and on narrower variants (balloon
     kyphoplasty) are included and say so.
