@@ -162,8 +162,7 @@ def query(ref: str, params: dict[str, str] | None = None, *, store=None, paths: 
     from .prefixes import unknown_prefix_message
 
     paths = paths or project_paths()
-    q = catalogue(paths).resolve(ref, stdin_text)
-    bindings = q.bindings(params)
+    q, bindings = _resolve(ref, params, paths, stdin_text)
     try:
         return (store or open_store(paths)).query(q.text, bindings)
     except QueryError:
@@ -171,13 +170,6 @@ def query(ref: str, params: dict[str, str] | None = None, *, store=None, paths: 
         if unknown:
             raise QueryError(f"SPARQL syntax error: {unknown}") from None
         raise
-
-
-def is_empty(results: Results | GraphResult) -> bool:
-    """No row, no triple, or an ASK answered false."""
-    if isinstance(results, GraphResult):
-        return not len(results)
-    return results.boolean is False or (results.boolean is None and not results.rows)
 
 
 def absent_terms(ref: str, params: dict[str, str] | None = None, *, store=None, paths: ProjectPaths | None = None,
@@ -188,8 +180,14 @@ def absent_terms(ref: str, params: dict[str, str] | None = None, *, store=None, 
     from .binding import bind_variables
 
     paths = paths or project_paths()
+    q, bindings = _resolve(ref, params, paths, stdin_text)
+    return find(store or open_store(paths), bind_variables(q.text, bindings))
+
+
+def _resolve(ref: str, params: dict[str, str] | None, paths: ProjectPaths, stdin_text: str | None):
+    """The named query (or file, or standard input) REF and its parameters as RDF terms."""
     q = catalogue(paths).resolve(ref, stdin_text)
-    return find(store or open_store(paths), bind_variables(q.text, q.bindings(params)))
+    return q, q.bindings(params)
 
 
 @dataclass

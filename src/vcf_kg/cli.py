@@ -220,7 +220,7 @@ def query(ref, fmt, params, dist, **store_options):
         raise click.UsageError(f"this query gives {what}: --format {fmt} does not apply; use one of {', '.join(allowed)}")
     click.echo(results.render(fmt or allowed[0]), nl=False)
     _warn_about_store(store)
-    if api.is_empty(results):
+    if results.empty:
         absent = api.absent_terms(ref, _parse_params(params), store=store, paths=paths, stdin_text=stdin_text)
         if absent:
             click.echo("note: the answer is empty, and the query names terms that occur nowhere in the graph:", err=True)

@@ -80,6 +80,11 @@ class Results:
     rows: list[dict[str, Term]] = field(default_factory=list)
     boolean: bool | None = None
 
+    @property
+    def empty(self) -> bool:
+        """No row, or an ASK answered false."""
+        return not self.boolean if self.boolean is not None else not self.rows
+
     def display_rows(self) -> list[dict[str, str]]:
         return [{v: row[v].display() for v in self.variables if v in row} for row in self.rows]
 
@@ -145,6 +150,10 @@ class GraphResult:
 
     def __len__(self) -> int:
         return len(self.triples)
+
+    @property
+    def empty(self) -> bool:
+        return not self.triples
 
     def __iter__(self):
         return iter(self.triples)
