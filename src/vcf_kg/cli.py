@@ -200,6 +200,8 @@ def query(ref, fmt, params, dist, **store_options):
 
     SELECT and ASK print a table (or CSV, TSV, JSON); CONSTRUCT and DESCRIBE print the triples
     (Turtle, N-Triples or JSON-LD), e.g. `vcf-kg query - --format nt <<< 'DESCRIBE vcfr:Kyphoplasty'`.
+    When the answer is empty, a note on standard error names the query's terms that occur nowhere in the
+    graph, with the ontology's nearest classes and properties.
 
     \b
     Where it runs: the built release in memory (default), a persistent store (--store PATH, made by
